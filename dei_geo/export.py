@@ -1,0 +1,40 @@
+"""Self-contained, deterministic HTML export of a prepared map."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from branca.element import Element
+
+from . import assets
+from .maps import PreparedMap, build_map, deterministic_ids
+
+EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+class ExternalReference(RuntimeError):
+    """The rendered HTML still references a remote URL (would break offline)."""
+
+
+def to_html(prepared: PreparedMap) -> str:
+    """One HTML document with Leaflet inlined and no external URL; identical bytes per input."""
+    m = build_map(prepared)
+    with deterministic_ids():
+        header = m.get_root().header
+        header.add_child(Element(f"<title>{html.escape(prepared.title)}</title>"), name="title", index=0)
+        header.add_child(Element(assets.inline_head(m)), name="offline_assets", index=1)
+        text = m.get_root().render()
+    found = EXTERNAL.search(text)
+    if found:
+        raise ExternalReference(f"exported HTML references a remote URL: {found.group(0)!r}")
+    return text
+
+
+def write_html(prepared: PreparedMap, out: Path) -> Path:
+    """Write ``to_html`` to ``out`` (UTF-8) and return the path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(to_html(prepared).encode("utf-8"))
+    return out

@@ -1,0 +1,24 @@
+"""The dei-geo command line."""
+
+import subprocess
+import sys
+
+from dei_geo import cli
+
+
+def test_export_writes_an_offline_html(tmp_path, capsys):
+    out = tmp_path / "map.html"
+    assert cli.main(["export", "--out", str(out), "--scheme", "quantiles", "--lang", "en"]) == 0
+    assert "Quantiles" not in capsys.readouterr().err
+    text = out.read_text(encoding="utf-8")
+    assert "Not evaluated" in text and "cdn.jsdelivr" not in text
+
+
+def test_export_rejects_an_unsupported_format(tmp_path, capsys):
+    assert cli.main(["export", "--out", str(tmp_path / "map.pdf")]) == 2
+    assert "only .html" in capsys.readouterr().err
+
+
+def test_console_script_usage_error_exits_2():
+    done = subprocess.run([sys.executable, "-m", "dei_geo.cli", "export"], capture_output=True, text=True)
+    assert done.returncode == 2 and "--out" in done.stderr
