@@ -1,0 +1,1 @@
+"""Streamlit faces of dei-geo: one module per panel; all logic lives in ``dei_geo``."""
