@@ -6,10 +6,8 @@ import html
 import re
 from pathlib import Path
 
-from branca.element import Element
-
 from . import assets
-from .maps import PreparedMap, build_map, deterministic_ids
+from .maps import PreparedMap, build_map, deterministic_ids, raw_element
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
@@ -23,8 +21,9 @@ def to_html(prepared: PreparedMap) -> str:
     m = build_map(prepared)
     with deterministic_ids():
         header = m.get_root().header
-        header.add_child(Element(f"<title>{html.escape(prepared.title)}</title>"), name="title", index=0)
-        header.add_child(Element(assets.inline_head(m)), name="offline_assets", index=1)
+        title = raw_element(f"<title>{html.escape(prepared.title)}</title>")
+        header.add_child(title, name="title", index=0)
+        header.add_child(raw_element(assets.inline_head(m)), name="offline_assets", index=1)
         text = m.get_root().render()
     found = EXTERNAL.search(text)
     if found:

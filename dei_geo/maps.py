@@ -55,6 +55,13 @@ def deterministic_ids():
         _ids.counter = previous
 
 
+def raw_element(text: str) -> Element:
+    """An element that renders ``text`` verbatim (never parsed as a Jinja template)."""
+    element = Element("{{ this.body }}")
+    element.body = text
+    return element
+
+
 # --- preparation (pure data, cacheable) ---------------------------------------------------
 @dataclass(frozen=True)
 class LegendRow:
@@ -271,7 +278,7 @@ def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
             prefer_canvas=False,
         )
         m.fit_bounds(CHINA_BOUNDS)
-        m.get_root().header.add_child(Element(CSS), name="dei_css")
+        m.get_root().header.add_child(raw_element(CSS), name="dei_css")
         styles = prepared.styles
         folium.GeoJson(
             prepared.cities,

@@ -44,3 +44,11 @@ def test_unknown_asset_is_refused_not_linked():
 def test_write_html_creates_the_file(tmp_path):
     out = export.write_html(maps.prepare_map(datasets.load_dei_2023(), lang="en"), tmp_path / "a" / "m.html")
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_title_is_text_not_a_template(tmp_path):
+    import dataclasses
+
+    pm = maps.prepare_map(datasets.load_dei_2023())
+    html = export.to_html(dataclasses.replace(pm, title="{{ 7 * 7 }} <b>x</b>"))
+    assert "{{ 7 * 7 }} &lt;b&gt;x&lt;/b&gt;" in html and "49" not in html.split("<title>")[1][:40]
