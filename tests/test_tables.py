@@ -7,9 +7,9 @@ def test_tier_table_puts_computed_beside_reported():
     ds = datasets.load_dei_2023()
     t = tables.tiers(ds, "zh")
     assert list(t["分数区间"]) == ["≥85", "65–85", "50–65", "40–50", "<40"]
-    assert list(t["城市数（印刷行）"]) == [6, 56, 84, 98, 12]
+    assert list(t["印刷行数"]) == [6, 56, 84, 98, 12]
     assert list(t["报告所述"]) == [6, 56, 84, 99, 12]
-    assert list(t["平均分（印刷行）"].round(1)) == [91.5, 72.2, 57.0, 43.9, 39.1]
+    assert list(t["均分（印刷行）"].round(1)) == [91.5, 72.2, 57.0, 43.9, 39.1]
 
 
 def test_ranking_keeps_both_bozhou_rows_with_their_note():

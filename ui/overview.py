@@ -21,4 +21,6 @@ def render(ctx: Ctx, units: int) -> None:
 
 
 def ranking(ctx: Ctx) -> None:
-    st.dataframe(tables.ranking(ctx.ds, ctx.lang), hide_index=True, width="stretch", height=420)
+    one_decimal = st.column_config.NumberColumn(format="%.1f")
+    st.dataframe(tables.ranking(ctx.ds, ctx.lang), hide_index=True, width="stretch", height=420,
+                 column_config={t("col_score", ctx.lang): one_decimal})

@@ -319,7 +319,6 @@ def _start_streamlit(app: Path, env: dict | None, logdir: Path):
     full_env = dict(os.environ)
     full_env.update(
         {
-            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
             "STREAMLIT_SERVER_HEADLESS": "true",
             "PYTHONUNBUFFERED": "1",
         }
@@ -337,7 +336,6 @@ def _start_streamlit(app: Path, env: dict | None, logdir: Path):
             "--server.headless", "true",
             "--server.port", str(port),
             "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
             "--server.runOnSave", "false",
         ]

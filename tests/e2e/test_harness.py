@@ -142,7 +142,7 @@ COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 def probe_app_url(tmp_path_factory, streamlit_server):
     app = tmp_path_factory.mktemp("probe_app") / "probe_app.py"
     app.write_text(f"SQUARE = {SQUARE!r}\n" + STREAMLIT_APP, encoding="utf-8")
-    return streamlit_server(app)
+    return streamlit_server(app, env={"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})  # a tmp app has no .streamlit/config.toml
 
 
 def test_streamlit_folium_app_draws_offline(probe_app_url, offline_page, map_frame, wait_for_polygons):
