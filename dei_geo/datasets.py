@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import columns, paths, places
 from .tiers import classify, load_tiers
 
 SCORE_COLUMNS = ["adcode", "city", "rank", "score", "tier", "status", "note"]
@@ -76,18 +76,58 @@ def load_dei_2023(folder: Path = paths.DEI_2023) -> Dataset:
     printed["tier"] = classify(printed["score"], tiers)
     with open(folder / "source.toml", "rb") as f:
         meta = tomllib.load(f)
+    pillar_cities = _csv(folder, "pillar_cities.csv")
     return Dataset(
         label="DEI 2023",
-        scores=one_row_per_city(printed),
+        scores=with_pillars(one_row_per_city(printed), pillar_cities),
         tiers=tiers,
         printed=printed,
         pillars=_csv(folder, "pillars.csv"),
-        pillar_cities=_csv(folder, "pillar_cities.csv"),
+        pillar_cities=pillar_cities,
         indicators=_csv(folder, "indicators.csv"),
         clusters=_csv(folder, "clusters.csv"),
         notes=_csv(folder, "quality_notes.csv", dtype={"adcode": "Int64"}),
-        meta=meta,
+        meta={**meta, "missing_metric": "unpublished"},
     )
+
+
+# --- pillar columns and user tables (issue 4) ---
+def with_pillars(scores: pd.DataFrame, pillar_cities: pd.DataFrame) -> pd.DataFrame:
+    """Add each pillar's published score and pillar rank as columns ``{pillar}``, ``{pillar}_rank``.
+
+    The report publishes them for 25 (city, pillar) pairs only; every other cell stays NaN.
+    """
+    out = scores.copy()
+    for pillar in columns.pillars():
+        rows = pillar_cities[pillar_cities["pillar"] == pillar].set_index("adcode")
+        out[pillar] = out["adcode"].map(rows["score"]).astype(float)
+        out[f"{pillar}_rank"] = out["adcode"].map(rows["pillar_rank"]).astype("Int64")
+    return out
+
+
+def from_table(table: pd.DataFrame, label: str, tiers: pd.DataFrame | None = None,
+               meta: dict | None = None) -> Dataset:
+    """A Dataset from a validated or computed table: ``adcode`` plus metric columns, one row per city.
+
+    ``rank`` (1 = highest; ties share the best rank) and ``tier`` follow ``score``; each pillar
+    column gets ``{pillar}_rank``. A table spanning several years must be filtered to one first.
+    """
+    tiers = load_tiers() if tiers is None else tiers
+    scores = table.drop(columns=["row"], errors="ignore").reset_index(drop=True)
+    if "year" in scores and scores["year"].nunique() > 1:
+        raise ValueError(f"{label}: the table has several years; choose one")
+    if "city" not in scores:
+        scores["city"] = [places.display_name(a) for a in scores["adcode"]]
+    if "score" not in scores:
+        scores["score"] = float("nan")
+    ranked = {"rank": "score", **{f"{p}_rank": p for p in columns.pillars() if p in scores}}
+    for rank, metric in ranked.items():
+        scores[rank] = scores[metric].rank(ascending=False, method="min").astype("Int64")
+    scores["tier"] = classify(scores["score"], tiers)
+    scores["status"], scores["note"] = "ok", ""
+    printed = scores[["rank", "city", "score", "adcode", "tier", "note"]].sort_values("rank")
+    return Dataset(label=label, scores=scores, tiers=tiers, printed=printed.reset_index(drop=True),
+                   meta={"missing_metric": "missing", **(meta or {})})
 
 
 def tier_summary(ds: Dataset) -> pd.DataFrame:

@@ -209,7 +209,9 @@ def test_meta(ds):
 
 def test_scores_one_row_per_city(ds):
     s = ds.scores
-    assert list(s.columns) == ["adcode", "city", "rank", "score", "tier", "status", "note"]
+    assert list(s.columns[:7]) == ["adcode", "city", "rank", "score", "tier", "status", "note"]
+    # then each pillar's published score and pillar rank (issue 4; 25 values in all)
+    assert list(s.columns[7:9]) == ["infrastructure", "infrastructure_rank"] and len(s.columns) == 17
     assert len(s) == 255 and s["adcode"].is_unique
     assert set(s["status"]) == {"ok", "conflict"}
     ok = s[s["status"] == "ok"]

@@ -1,0 +1,183 @@
+"""Row-by-row validation: every error names file, row, column, why and how to fix; nothing is dropped."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dei_geo import cli, validate
+
+FIX = Path(__file__).parent / "fixtures" / "import"
+
+
+def _csv(text: str, name: str = "t.csv") -> validate.Report:
+    return validate.validate(text.encode("utf-8"), name=name)
+
+
+def _codes(report, severity="error"):
+    return [(i.code, i.cell) for i in report.issues if i.severity == severity]
+
+
+def test_a_clean_file_is_valid():
+    r = _csv("城市,总分,数字经济\n杭州,92.9,95.2\n成都市,90.1,\n")
+    assert r.ok and list(r.table["city"]) == ["杭州", "成都"] and r.rejected.empty
+    assert list(r.table["adcode"]) == [330100, 510100]
+    assert pd.isna(r.table.loc[1, "economy"])  # blank is missing, not 0
+    assert r.columns == {"city": "城市", "score": "总分", "economy": "数字经济"}
+
+
+def test_unknown_city_with_closest_matches_in_the_real_gbk_file():
+    r = validate.validate(FIX / "gbk.csv")
+    assert not r.ok and len(r.table) == 2 and list(r.rejected["row"]) == [4]
+    (issue,) = r.errors
+    assert (issue.file, issue.row, issue.column, issue.header, issue.value) == ("gbk.csv", 4, "A", "城市", "杭洲")
+    assert "杭州" in issue.why("zh") and "adcode" in issue.fix("zh")
+    assert "Unknown city" in issue.why("en")
+
+
+def test_xlsx_fixture_rows_are_reported_at_their_excel_cells():
+    r = validate.validate(FIX / "title_row.xlsx")
+    assert r.sheet == "2024得分" and r.header_row == 3
+    assert _codes(r) == [("not_numeric", "C5"), ("out_of_range", "D6")]
+    assert list(r.table["city"]) == ["杭州", "深圳"]  # the adcode given as text "440300" resolves
+    assert list(r.rejected["row"]) == [5, 6]
+    assert list(r.rejected.columns) == ["row", "adcode", "城市", "总分", "数字政府"]
+    assert r.rejected.iloc[0].tolist() == [5, "510100", "成都", "九十", "88"]
+
+
+def test_duplicate_city_rejects_every_copy_and_lists_the_rows():
+    r = _csv("城市,总分\n杭州,90\n宁波,80\n杭州市,91\n330100,92\n")
+    assert list(r.table["city"]) == ["宁波"]
+    dups = [i for i in r.errors if i.code == "duplicate_city"]
+    assert [i.row for i in dups] == [2, 4, 5]
+    assert "2、4、5" in dups[0].why("zh") and "2, 4, 5" in dups[0].why("en")
+
+
+def test_same_city_in_different_years_is_not_a_duplicate():
+    r = _csv("城市,年份,总分\n杭州,2022,90\n杭州,2023年,91\n杭州,2023,92\n")
+    assert list(r.table["year"]) == [2022]
+    assert [i.row for i in r.errors] == [3, 4]
+
+
+@pytest.mark.parametrize("cell, code", [
+    ("abc", "not_numeric"), ("85%", "not_numeric"), ("85,3", "not_numeric"), ("nan", "not_numeric"),
+    ("inf", "not_numeric"), ("8_5", "not_numeric"), ("101", "out_of_range"), ("-0.1", "out_of_range"),
+    ("1e3", "out_of_range"),
+])
+def test_bad_scores(cell, code):
+    r = _csv(f"城市,总分\n杭州,\"{cell}\"\n")
+    assert _codes(r) == [(code, "B2")] and r.table.empty
+
+
+@pytest.mark.parametrize("cell, value", [("0", 0.0), ("100", 100.0), (" 85.5 ", 85.5), ("８５", 85.0),
+                                         ("—", None), ("N/A", None), ("", None)])
+def test_accepted_scores_and_missing_markers(cell, value):
+    r = _csv(f"城市,总分\n杭州,{cell}\n")
+    assert r.ok
+    got = r.table.loc[0, "score"]
+    assert (pd.isna(got) and value is None) or got == value
+
+
+def test_ambiguous_blank_and_mismatched_cities():
+    r = _csv("adcode,城市,总分\n,suzhou,80\n,,70\n330100,宁波,60\n330200,宁波,50\n")
+    assert _codes(r) == [("ambiguous_city", "B2"), ("city_blank", "B3"), ("adcode_city_mismatch", "B4")]
+    assert "苏州市 (320500)" in r.errors[0].why("zh") and "宿州市 (341300)" in r.errors[0].why("zh")
+    assert "杭州" in r.errors[2].why("zh")
+    assert list(r.table["city"]) == ["宁波"]
+
+
+def test_year_problems():
+    r = _csv("城市,年份,总分\n杭州,,90\n宁波,23,80\n")
+    assert _codes(r) == [("year_blank", "B2"), ("year_invalid", "B3")]
+
+
+def test_columns_we_do_not_use_are_reported_not_dropped_silently():
+    r = _csv("城市,GDP,省份,总分,\n杭州,2.0,浙江,90,x\n")
+    assert r.ok
+    warnings = [(i.code, i.column, i.severity) for i in r.issues]
+    assert warnings == [("unknown_column", "B", "warning"), ("info_column", "C", "info"),
+                        ("unnamed_column", "E", "warning")]
+
+
+def test_two_columns_with_one_meaning_stop_the_file():
+    r = _csv("城市,总分,Overall\n杭州,90,90\n")
+    (issue,) = r.errors
+    assert issue.code == "duplicate_column" and issue.column == "C"
+    assert "B" in issue.why("zh") and r.table.empty
+
+
+def test_a_city_column_alone_is_not_enough():
+    assert _codes(_csv("城市,省份\n杭州,浙江\n")) == [("no_metric_columns", "1")]
+
+
+@pytest.mark.parametrize("name, code", [("empty.csv", "empty_file"), ("legacy.xls", "legacy_xls"),
+                                        ("no_city_column.csv", "missing_city_column")])
+def test_file_level_problems_become_reports(name, code):
+    r = validate.validate(FIX / name)
+    assert not r.ok and [i.code for i in r.errors] == [code] and r.table.empty
+    assert r.errors[0].why("zh") and r.errors[0].fix("en")
+
+
+def test_wrong_sheet_and_too_large_are_reports():
+    r = validate.validate(FIX / "title_row.xlsx", sheet="Sheet1")
+    assert "说明、2024得分" in r.errors[0].why("zh")
+    r = validate.validate(b"x" * 100, name="big.csv", max_bytes=10)
+    assert r.errors[0].code == "too_large"
+
+
+def test_nothing_is_silently_dropped():
+    text = "城市,总分\n杭州,90\n\n杭洲,80\n宁波,abc\n,\n成都,70\n"
+    r = _csv(text)
+    nonblank = [n for n, line in enumerate(text.splitlines(), 1) if line.strip(",")][1:]
+    assert sorted([*r.table["row"], *r.rejected["row"]]) == nonblank
+
+
+def test_rejected_rows_download_opens_in_excel_with_reasons():
+    r = _csv("城市,总分\n杭州,90\n杭洲,abc\n")
+    data = r.rejected_csv("zh")
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
+    assert list(back.columns) == ["行", "问题", "城市", "总分"]
+    assert back.loc[0, "城市"] == "杭洲" and "A3" in back.loc[0, "问题"] and "B3" in back.loc[0, "问题"]
+
+
+def test_issue_table_and_json_name_cell_why_and_fix():
+    r = _csv("城市,总分\n杭洲,80\n", name="mine.csv")
+    frame = r.issues_frame("en")
+    assert list(frame.columns) == ["File", "Sheet", "Row", "Cell/column", "Value", "Level", "Problem",
+                                   "How to fix"]
+    assert frame.iloc[0]["Cell/column"] == "A2" and frame.iloc[0]["Value"] == "杭洲"
+    d = r.to_dict("zh")
+    json.dumps(d, ensure_ascii=False)
+    assert d["valid"] is False and d["issues"][0]["row"] == 2 and d["issues"][0]["fix"]
+
+
+# --- dei-geo validate -------------------------------------------------------------------------
+
+def test_cli_validate_exit_codes(tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_text("城市,总分\n杭州,92.9\n", encoding="utf-8")
+    assert cli.main(["validate", str(good)]) == 0
+    assert cli.main(["validate", str(FIX / "gbk.csv")]) == 1
+    out = capsys.readouterr().out
+    assert "gbk.csv A4" in out and "杭洲" in out
+    assert cli.main(["validate", str(tmp_path / "absent.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_cli_validate_json(capsys):
+    assert cli.main(["validate", str(FIX / "title_row.xlsx"), "--format", "json", "--lang", "en"]) == 1
+    d = json.loads(capsys.readouterr().out)
+    assert d["sheet"] == "2024得分" and d["rows_accepted"] == 2 and d["rows_rejected"] == 2
+    assert [(i["code"], i["row"], i["column"]) for i in d["issues"]] == [
+        ("not_numeric", 5, "C"), ("out_of_range", 6, "D")]
+
+
+def test_cli_validate_usage_error_exits_2():
+    done = subprocess.run([sys.executable, "-m", "dei_geo.cli", "validate", "--format", "xml", "f.csv"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
