@@ -1,0 +1,110 @@
+"""Clicking a city's polygon in the real app (headless Chromium, network cut) opens its card.
+
+The pixel is computed from the city's lat/lng through the Leaflet map object in the
+streamlit-folium frame (``latLngToContainerPoint``). The point is the pole of inaccessibility of
+the city's largest part (far from every edge, so the click cannot land on a neighbour).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from shapely.ops import polylabel
+
+from dei_geo import boundaries
+
+APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+
+FIND_MAP = """() => {
+    for (const name of Object.keys(window)) {
+        try { if (window[name] instanceof L.Map) return name; } catch (e) {}
+    }
+    return null;
+}"""
+
+
+def _inside(adcode: int) -> tuple[float, float]:
+    """(lat, lng) well inside the city's largest polygon (web LOD, as drawn)."""
+    units = boundaries.layer("cities", "web").set_index("adcode")
+    shape = units.loc[adcode, "geometry"]
+    part = max(getattr(shape, "geoms", [shape]), key=lambda p: p.area)
+    point = polylabel(part, tolerance=0.01)
+    return point.y, point.x
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_server):
+    return streamlit_server(APP)
+
+
+def _leaflet(page, map_frame, wait_for_polygons):
+    frame = map_frame(page, timeout=60_000)
+    assert wait_for_polygons(frame, at_least=370, timeout=30_000) == 370
+    name = frame.evaluate(FIND_MAP)
+    assert name, "no L.Map instance among the component frame's globals"
+    return frame, name
+
+
+def _click_city(frame, name: str, adcode: int, zoom: float = 6) -> None:
+    lat, lng = _inside(adcode)
+    x, y = frame.evaluate(
+        """([name, lat, lng, zoom]) => {
+            const map = window[name];
+            map.setView([lat, lng], zoom, {animate: false});
+            const p = map.latLngToContainerPoint([lat, lng]);
+            return [p.x, p.y];
+        }""",
+        [name, lat, lng, zoom],
+    )
+    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+
+
+def test_click_a_city_then_an_unscored_one(app_url, offline_page, map_frame, wait_for_polygons):
+    from playwright.sync_api import expect
+
+    page = offline_page
+    page.goto(app_url)
+    frame, name = _leaflet(page, map_frame, wait_for_polygons)
+    frame.evaluate("(name) => { window[name].__probe = 'first mount'; }", name)
+
+    _click_city(frame, name, 330100)
+    expect(page.get_by_role("heading", name="杭州\u3000杭州市")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("92.9").first).to_be_visible()
+    expect(page.get_by_text("2 / 257")).to_be_visible()
+    assert page.url.endswith("?city=330100")
+    outline = frame.locator('path[stroke="#e6550d"]')
+    expect(outline).to_have_count(1, timeout=10_000)
+
+    _click_city(frame, name, 542500, zoom=5)  # 阿里地区: not evaluated
+    expect(page.get_by_role("heading", name="阿里\u3000阿里地区")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("未参评").first).to_be_visible()
+    assert page.url.endswith("?city=542500")
+
+    # The map survived both reruns: same Leaflet object (no remount), the zoom the user chose.
+    state = frame.evaluate("(name) => [window[name].__probe, window[name].getZoom()]", name)
+    assert state == ["first mount", 5]
+    assert page.blocked_requests == []
+    assert page.js_errors == []
+
+
+def test_clicking_the_same_city_again_after_clearing(app_url, offline_page, map_frame, wait_for_polygons):
+    """streamlit-folium only reports a click whose value changed: the click counter makes it so."""
+    from playwright.sync_api import expect
+
+    page = offline_page
+    page.goto(app_url)
+    frame, name = _leaflet(page, map_frame, wait_for_polygons)
+    heading = page.get_by_role("heading", name="亳州\u3000亳州市")
+
+    _click_city(frame, name, 341600)  # 亳州: conflicting rows
+    expect(heading).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("数据冲突").first).to_be_visible()
+    page.get_by_role("button", name="取消选择").click()
+    expect(heading).to_have_count(0, timeout=30_000)
+    assert "city=" not in page.url
+
+    _click_city(frame, name, 341600)  # the very same pixel
+    expect(heading).to_be_visible(timeout=30_000)
+    assert page.url.endswith("?city=341600")
+    assert page.js_errors == [] and page.blocked_requests == []
