@@ -1,0 +1,109 @@
+"""Region map layers: what is drawn, how it is styled, escaping, offline, deterministic ids."""
+
+import collections
+import dataclasses
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from branca.element import Element
+from pyproj import Geod
+
+from dei_geo import assets, datasets, export, maps, places, region_layers, regions, spatial
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return datasets.load_dei_2023()
+
+
+@pytest.fixture(scope="module")
+def layers(ds):
+    return {layer.key: layer for layer in region_layers.prepare(ds, "zh")}
+
+
+def _html(ds, groups):
+    with maps.deterministic_ids():
+        m = maps.build_map(maps.prepare_map(ds))
+        region_layers.add_to(m, groups)
+        m.get_root().header.add_child(Element(assets.inline_head(m)), name="offline_assets", index=1)
+        return m.get_root().render()
+
+
+def test_six_switchable_layers(layers):
+    assert list(layers) == ["cores", "circles", "clusters", "rings", "lisa", "gi"]
+    cores = layers["cores"]
+    assert len(cores.features["features"]) == 4 and len(cores.labels) == 4
+    assert "长三角城市群" in cores.labels[0][2]  # dissolved outline, labelled
+    assert len(layers["clusters"].features["features"]) == 6
+
+
+def test_circles_partial_members_and_low_confidence_look_different(layers):
+    circles = layers["circles"]
+    feats = circles.features["features"]
+    assert len(feats) == 83 and len(circles.points["features"]) == 20  # one core marker per circle
+    partial = [f["id"] for f in feats if "部分纳入" in f["properties"]["tip"]]
+    full = [f["id"] for f in feats if "全部纳入" in f["properties"]["tip"]]
+    assert partial and full
+    assert all(circles.styles[i]["dashArray"] for i in partial)
+    opacity = {i: circles.styles[i]["fillOpacity"] for i in partial + full}
+    assert max(opacity[i] for i in partial) < min(opacity[i] for i in full)  # lighter
+    markers = {f["id"]: f["properties"]["tip"] for f in circles.points["features"]}
+    dalian = next(i for i, tip in markers.items() if "大连都市圈" in tip)
+    xian = next(i for i, tip in markers.items() if "西安都市圈" in tip)
+    assert "低可信度" in markers[dalian] and "低可信度" not in markers[xian]
+    assert circles.point_styles[dalian]["fillColor"] == "#ffffff"  # hollow marker
+    assert circles.point_styles[dalian]["color"] == region_layers.LOW_CONFIDENCE_COLOR
+    assert "仙桃" in next(tip for tip in markers.values() if "武汉都市圈" in tip)  # wider members named
+
+
+def test_rings_are_true_distances_from_the_centre(layers):
+    rings = layers["rings"]
+    sh = regions.centres().set_index("adcode").loc[places.resolve("上海")]
+    ring = next(f for f in rings.features["features"] if f["id"] == "r310100_100")
+    xy = np.array(ring["geometry"]["coordinates"])
+    _, _, d = Geod(ellps="WGS84").inv(np.full(len(xy), sh.lon), np.full(len(xy), sh.lat), xy[:, 0], xy[:, 1])
+    assert np.allclose(d / 1000, 100, atol=0.05)
+    assert rings.styles["r310100_100"]["color"] == region_layers.RADIUS_COLOR  # the rule's R in bold
+    assert len(rings.points["features"]) == 26
+
+
+def test_lisa_layer_marks_islands_and_classes(layers, ds):
+    lisa = layers["lisa"]
+    assert len(lisa.features["features"]) == 254
+    haikou = f"lisa{places.resolve('海口')}"
+    tip = next(f["properties"]["tip"] for f in lisa.features["features"] if f["id"] == haikou)
+    assert "孤岛" in tip and "不显著" in tip and lisa.styles[haikou]["dashArray"]
+    assert "α = 0.05" in lisa.name
+
+
+def test_every_string_is_escaped(ds, monkeypatch):
+    evil = "<img src=x onerror=alert(1)>"
+    real = regions.circles
+    monkeypatch.setattr(regions, "circles", lambda: [dataclasses.replace(real()[0], name=evil, source=evil)])
+    monkeypatch.setitem(region_layers.t.__globals__["STRINGS"], "lyr_cores", {"zh": evil, "en": evil})
+    built = region_layers.prepare(ds, "zh")
+    html = _html(ds, region_layers.build(built))
+    # JSON carries "<" as \u003c: the raw tag must appear in neither form, only HTML-escaped
+    assert "<img src=x" not in html and "\\u003cimg src=x" not in html
+    assert html.count("\\u0026lt;img src=x onerror=alert(1)\\u0026gt;") >= 3  # tooltip, source, layer name
+
+
+def test_offline_and_deterministic(ds, layers):
+    a = _html(ds, region_layers.build(list(layers.values()), show=("cores",)))
+    b = _html(ds, region_layers.build(list(layers.values()), show=("cores",)))
+    assert a == b
+    assert export.EXTERNAL.search(a) is None
+    assert "awesome" not in a.lower() and "font-awesome" not in a.lower()
+    top = re.findall(r"^\s*var (\w+) = ", a, flags=re.M)
+    dup = [n for n, c in collections.Counter(top).items() if c > 1 and n not in ("ctl", "div", "opts")]
+    assert dup == []
+    assert "feature_group_region000001" in a and "layer_control_region_control" in a
+
+
+def test_english_layers(ds):
+    en = region_layers.prepare(ds, "en")
+    assert en[0].name == "Four core clusters"
+    assert "Partial" not in en[1].name and "partly included" in en[1].name
