@@ -5,44 +5,94 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dei_geo import assets, boundaries, classify, maps
+from dei_geo import assets, boundaries, classify, columns, export, maps, region_layers, selection
 from dei_geo.i18n import LANGS, t
-from ui import overview, state
+from ui import compare, data_panel, export_panel, overview, profile, regions_panel, selected, state
 
 st.set_page_config(page_title="DEI 城市数字化发展指数", layout="wide")
 
+# --- sidebar: language, city search, map options --------------------------------------------
 lang = st.sidebar.radio(
     t("language"), LANGS, format_func={"zh": "中文", "en": "English"}.get, key="lang"
 )
+selected.init(lang)  # the selected city: session state + ?city=; search box, map clicks, links
+with st.sidebar:
+    selected.search_box(lang)
 scheme = st.sidebar.selectbox(
-    t("classification", lang),
-    classify.SCHEMES,
-    format_func=lambda s: t(f"scheme_{s}", lang),
+    t("classification", lang), classify.SCHEMES, format_func=lambda s: t(f"scheme_{s}", lang),
     key="scheme",
 )
 k = st.sidebar.slider(t("classes", lang), 3, 7, 5, key="k") if scheme != "tiers" else 5
-ctx = state.Ctx(lang=lang, ds=state.bundled(), scheme=scheme, k=k)
+bundled = state.bundled()
 
 st.title(t("app_title", lang))
+map_area = st.container()  # filled last: the data tab decides which dataset the map shows
+tab_names = ("ranking", "compare", "reg_tab", "di_title", "export_heading")
+ranking_tab, compare_tab, regions_tab, data_tab, export_tab = st.tabs([t(n, lang) for n in tab_names])
+
+report = state.Ctx(lang=lang, ds=bundled, scheme=scheme, k=k)  # the 2023 report's own tables
+with data_tab:
+    user_ds = data_panel.render(report)
+use_user = user_ds is not None and st.sidebar.toggle(t("di_show_user", lang), key="di_show_user")
+shown = user_ds if use_user else bundled
+options = columns.available(shown.scores, lang)
+metric = st.sidebar.selectbox(
+    t("di_metric_select", lang), list(options), format_func=options.get, key="metric"
+)
+ctx = state.Ctx(lang=lang, ds=shown, scheme=scheme, k=k, metric=metric)
+
 try:
-    pm = state.prepared(ctx.scheme, ctx.k, ctx.lang, ctx.metric)
+    pm = (data_panel.prepared(shown, metric, scheme, k, lang) if use_user
+          else state.prepared(scheme, k, lang, metric))
 except boundaries.GeodataMissing as err:
     st.error(t("geodata_missing", lang, error=err))
     st.stop()
+except ValueError as err:  # e.g. a pillar with 25 published values cannot make 7 classes
+    with map_area:
+        st.warning(str(err))
+    st.stop()
+layers = state.layer_data(state.dataset_key(shown), shown, lang)
 
-left, right = st.columns([3, 2])
-with left:
-    m = assets.use_data_urls(maps.build_map(pm))
-    st_folium(m, height=620, use_container_width=True, returned_objects=[], key="map")
-    st.download_button(
-        t("download_html", lang),
-        data=state.html_bytes(ctx.scheme, ctx.k, ctx.lang, ctx.metric),
-        file_name=f"dei2023_{ctx.scheme}_{ctx.lang}.html",
-        mime="text/html",
-    )
-with right:
-    overview.render(ctx, units=len(pm.cities["features"]))
+with map_area:
+    if not use_user and metric != "score":
+        st.caption(t("di_pillars_note", lang))
+    left, right = st.columns([3, 2])
+    with left:
+        # The base map (with its switchable region layers) is rebuilt identically on every run:
+        # same component key, no remount; the selected city's outline travels separately.
+        m = maps.build_map(pm)
+        region_layers.add_to(m, region_layers.build(layers))
+        m = selection.count_clicks(assets.use_data_urls(m))
+        st_folium(
+            m,
+            height=620,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            feature_group_to_add=selection.highlight(pm.cities, selected.current()),
+            on_change=selected.on_map_click,
+            key=selected.MAP_KEY,
+        )
+        city = selected.current()
+        st.download_button(
+            t("download_html", lang),
+            data=lambda: export.to_html(pm, lambda: region_layers.build(layers) + (
+                [selection.highlight(pm.cities, city)] if city else [])).encode("utf-8"),
+            file_name=f"dei_{metric}_{scheme}_{lang}.html",
+            mime="text/html",
+            on_click="ignore",
+        )
+    with right:
+        if selected.current() is None:
+            st.caption(t("select_hint", lang))
+            overview.render(report, units=len(pm.cities["features"]))
+        else:
+            profile.render(report, selected.current())
 
-(ranking_tab,) = st.tabs([t("ranking", lang)])
 with ranking_tab:
-    overview.ranking(ctx)
+    overview.ranking(report)
+with compare_tab:
+    compare.render(report)
+with regions_tab:
+    regions_panel.render(ctx)
+with export_tab:
+    export_panel.render(ctx, pm)

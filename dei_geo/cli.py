@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -32,15 +34,240 @@ def _cmd_data_places(args) -> int:
 def _cmd_export(args) -> int:
     from . import datasets, export, maps
 
-    ds = datasets.load_dei_2023()
-    prepared = maps.prepare_map(ds, scheme=args.scheme, k=args.k, lang=args.lang)
     out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm"):
-        print(f"dei-geo export: {out}: only .html output is supported", file=sys.stderr)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".png", ".svg"):
+        print(f"dei-geo export: {out}: only .html, .png and .svg output is supported",
+              file=sys.stderr)
         return 2
-    export.write_html(prepared, out)
+    if args.data:
+        try:
+            ds, _ = _user_dataset(argparse.Namespace(**{**vars(args), "file": args.data}))
+        except _Exit as stop:
+            return stop.code
+    else:
+        ds = datasets.load_dei_2023()
+    prepared = maps.prepare_map(ds, metric=args.metric, scheme=args.scheme, k=args.k, lang=args.lang)
+    if suffix in (".png", ".svg"):
+        _write_print_map(args, prepared, out)
+    elif args.province or args.region:
+        print("dei-geo export: --province/--region apply to .png/.svg output", file=sys.stderr)
+        return 2
+    else:
+        if args.title:
+            prepared = dataclasses.replace(prepared, title=args.title)
+        export.write_html(prepared, out, _overlays(args, ds, prepared))
     print(f"written {out} ({out.stat().st_size:,} bytes)")
     return 0
+
+
+LAYER_KEYS = ("cores", "circles", "clusters", "rings", "lisa", "gi")
+
+
+def _overlays(args, ds, prepared):
+    """Region layers (--layers) and the selected city's outline (--city) for an HTML export."""
+    from . import region_layers, search, selection
+
+    keys = [k for k in (args.layers or "").split(",") if k]
+    unknown = sorted(set(keys) - set(LAYER_KEYS))
+    if unknown:
+        raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYER_KEYS)}")
+    layers = region_layers.prepare(ds, args.lang) if keys else []
+    city = search.resolve(args.city) if args.city else None
+
+    def build():
+        groups = region_layers.build([layer for layer in layers if layer.key in keys], show=tuple(keys))
+        return groups + ([selection.highlight(prepared.cities, city)] if city else [])
+
+    return build if keys or city else None
+
+
+def _write_print_map(args, prepared, out: Path) -> None:
+    """PNG/SVG print map (issue 6): national, one province (--province) or a region (--region)."""
+    from . import datasets, static_maps
+
+    view = static_maps.NATIONAL
+    if args.province:
+        view = static_maps.province_view(args.province)
+    elif args.region:
+        view = static_maps.cluster_view(datasets.load_dei_2023().clusters, args.region)
+    static_maps.write(prepared, out, view, dpi=args.dpi, title=args.title)
+
+
+def _cmd_profile(args) -> int:
+    import json
+
+    from . import datasets, profile, search
+
+    card = profile.city_profile(datasets.load_dei_2023(), search.resolve(args.city), args.lang)
+    print(json.dumps(card, ensure_ascii=False, indent=2) if args.format == "json"
+          else profile.to_text(card, args.lang))
+    return 0
+
+
+
+# --- regions and spillover (issue 5) -----------------------------------------------------------
+def _cmd_regions(args) -> int:
+    import json
+
+    from . import datasets, regions, spatial
+
+    ds = datasets.load_dei_2023()
+    _, cores = spatial.cores_table(ds)
+    decays = {int(r["adcode"]): r for r in cores.to_dict("records")}
+    rep = regions.report(ds, None if args.radius == 0 else args.radius, args.lang, decays)
+    if args.format == "json":
+        print(json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    n = rep["national"]
+    print(f"national: {n['scored']} scored, mean {n['mean']:.1f}, median {n['median']:.1f}, "
+          f"Gini {n['gini']:.3f}")
+    for r in rep["regions"]:
+        mean = "—" if r["mean"] is None else f"{r['mean']:.1f}"
+        flag = " [low confidence]" if r["low_confidence"] else ""
+        print(f"\n[{r['kind']}] {r['region']} ({r['region_en']}){flag}: {r['scored']}/{r['members']} "
+              f"scored, mean {mean}\n  {r['summary']}")
+    claim = rep["core_claim"]
+    print(f"\nfour cores vs national mean ({claim['weighting']}, {claim['draws']} random draws):")
+    for c in claim["rows"]:
+        print(f"  {c['region']}: mean {c['mean']:.1f}, {c['diff']:+.1f} points "
+              f"({c['diff_sd']:+.2f} SD), p_random {c['p_random']:.4f}")
+    return 0
+
+
+def _cmd_spillover(args) -> int:
+    import json
+
+    from . import datasets, spatial
+
+    rep = spatial.report(datasets.load_dei_2023(), args.metric, args.weights, args.k,
+                         args.permutations, args.alpha, args.seed)
+    if args.format == "json":
+        print(json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False))
+        return 0
+    w = rep["weights"]
+    print(f"{rep['metric']}: Moran's I = {rep['moran_I']:.4f} (E[I] = {rep['expected_I']:.4f}), "
+          f"pseudo p = {rep['p_sim']:.3f}, {rep['permutations']} permutations, seed {rep['seed']}")
+    print(f"weights: {w['kind']}{'' if w['k'] is None else ' k=' + str(w['k'])}, {w['units']} units, "
+          f"{w['links']} links, row-standardised; islands attached: "
+          + (", ".join(f"{i['island']}→{i['neighbour']} ({i['distance_km']} km)"
+                       for i in w["islands_attached"]) or "none"))
+    print(f"LISA (alpha {rep['alpha']}): {rep['lisa_counts']}; Gi*: {rep['gi_counts']}")
+    for c in rep["cores"]:
+        rings = ", ".join(f"{r['ring']} {'—' if r['mean'] is None else format(r['mean'], '.1f')} (n={r['n']})"
+                          for r in c["rings"])
+        slope = ("—" if c["slope"] is None else
+                 f"{c['slope']:+.2f} [{c['ci_low']:+.2f}, {c['ci_high']:+.2f}] per ln km")
+        print(f"  {c['city']} {c['score']:.1f}: {rings}; decay {slope}")
+    return 0
+
+
+# --- data import (issue 4): validate, score, export --data -----------------------------------
+class _Exit(Exception):
+    """Stop a command with an exit code (its message already printed)."""
+
+    def __init__(self, code: int):
+        self.code = code
+
+
+def _print_report(report, lang: str, stream) -> None:
+    print(report.summary(lang), file=stream)
+    for i in report.issues:
+        where = " ".join(x for x in (i.file, i.sheet, i.cell) if x)
+        level = i18n.t(f"di_level_{i.severity}", lang)
+        print(f"  {where} [{level}] {i.why(lang)} → {i.fix(lang)}", file=stream)
+
+
+def _report_for(args):
+    from . import validate
+
+    if not Path(args.file).is_file():
+        print(f"dei-geo {args.command}: {args.file}: no such file", file=sys.stderr)
+        raise _Exit(2)
+    return validate.validate(Path(args.file), sheet=args.sheet)
+
+
+def _cmd_validate(args) -> int:
+    import json
+
+    try:
+        report = _report_for(args)
+    except _Exit as stop:
+        return stop.code
+    if args.format == "json":
+        print(json.dumps(report.to_dict(args.lang), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, args.lang, sys.stdout)
+    return 0 if report.ok else 1
+
+
+def _user_dataset(args):
+    """Validate ``args.file`` and compute its index; rejected rows stop it unless --keep-valid."""
+    from . import index
+
+    report = _report_for(args)
+    if report.issues:  # warnings too: an ignored column is never silent
+        _print_report(report, args.lang, sys.stderr)
+    if report.table.empty or not (report.ok or args.keep_valid):
+        raise _Exit(1)
+    table = report.table
+    if "year" in table and table["year"].nunique() > 1:
+        if args.year is None:
+            years = ", ".join(str(y) for y in sorted(table["year"].unique()))
+            print(f"dei-geo {args.command}: {args.file} has several years ({years}); pass --year",
+                  file=sys.stderr)
+            raise _Exit(2)
+        table = table[table["year"] == args.year]
+    weights = {}
+    for item in args.weight or []:
+        key, _, value = item.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            print(f"dei-geo {args.command}: --weight {item!r}: expected ID=NUMBER", file=sys.stderr)
+            raise _Exit(2) from None
+    try:
+        index.normalise({**index.printed_weights(), **weights})
+    except ValueError as err:
+        print(f"dei-geo {args.command}: --weight: {err}", file=sys.stderr)
+        raise _Exit(2) from None
+    name = Path(args.file).name
+    return index.score_dataset(table, i18n.t("di_label", args.lang, name=name), weights,
+                               args.missing, meta={"source_note": i18n.t("di_source", "zh", name=name),
+                                                   "source_note_en": i18n.t("di_source", "en", name=name)})
+
+
+def _cmd_score(args) -> int:
+    from . import index
+
+    try:
+        ds, result = _user_dataset(args)
+    except _Exit as stop:
+        return stop.code
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(index.scored_frame(ds, args.lang).to_csv(index=False).encode("utf-8-sig"))
+    scored = int(ds.scores["score"].notna().sum())
+    print(f"written {out}: {len(ds.scores)} cities, {scored} with an overall score, "
+          f"{result.gaps['adcode'].nunique()} with missing indicators ({args.missing})")
+    for message in result.messages(args.lang):
+        print(message)
+    print(i18n.t("di_weight_rule", args.lang))
+    return 0
+
+
+def _data_arguments(p: argparse.ArgumentParser) -> None:
+    from . import index
+
+    p.add_argument("--sheet", default=None, help="XLSX sheet (default: first with a city column)")
+    p.add_argument("--missing", choices=index.MISSING, default="report",
+                   help="missing indicators: leave parent empty and list (report), count as 0, "
+                        "or reweight over those present")
+    p.add_argument("--weight", action="append", metavar="ID=W",
+                   help="edit a weight, e.g. --weight economy=0.3 (siblings are renormalised)")
+    p.add_argument("--year", type=int, default=None, help="the year to use when the file has several")
+    p.add_argument("--keep-valid", action="store_true",
+                   help="go on with the valid rows when some are rejected (the report goes to stderr)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -61,17 +288,67 @@ def parser() -> argparse.ArgumentParser:
     places.add_argument("--out", type=Path, default=None)
     places.set_defaults(func=_cmd_data_places)
 
-    export = sub.add_parser("export", help="export the national map as one offline HTML file")
-    export.add_argument("--out", required=True, help="output file, e.g. map.html")
+    export = sub.add_parser(
+        "export", help="export a map: offline HTML (.html), print map (.png 300 dpi, .svg)")
+    export.add_argument("--out", required=True, help="output file: map.html, map.png or map.svg")
     export.add_argument("--scheme", choices=classify.SCHEMES, default="tiers")
     export.add_argument("--k", type=int, default=5, help="classes for quantiles/natural breaks")
     export.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    export.add_argument("--title", default=None, help="map title (default: dataset and metric)")
+    export.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    where = export.add_mutually_exclusive_group()
+    where.add_argument("--province", default=None, help="PNG/SVG of one province, e.g. 浙江")
+    where.add_argument("--region", default=None, help="PNG/SVG of a city cluster, e.g. 长三角")
+    export.add_argument("--data", default=None, help="your own score table (CSV/XLSX) instead of DEI 2023")
+    export.add_argument("--metric", default="score", help="column to map: score, a pillar or indicator id")
+    export.add_argument("--layers", default=None,
+                        help=f"HTML: region layers to add, comma-separated ({','.join(LAYER_KEYS)})")
+    export.add_argument("--city", default=None, help="HTML: outline this city (name, pinyin or adcode)")
+    _data_arguments(export)
     export.set_defaults(func=_cmd_export)
+
+    card = sub.add_parser("profile", help="the card of one city (name, pinyin or adcode)")
+    card.add_argument("city", help="e.g. 杭州, 杭州市, hangzhou, 330100")
+    card.add_argument("--format", choices=("json", "text"), default="text")
+    card.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    card.set_defaults(func=_cmd_profile)
+
+    check = sub.add_parser("validate", help="check a score table (CSV/XLSX): exit 0 valid, 1 not")
+    check.add_argument("file")
+    check.add_argument("--sheet", default=None)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    check.set_defaults(func=_cmd_validate)
+
+    score = sub.add_parser("score", help="compute pillar and overall scores, ranks and tiers")
+    score.add_argument("file")
+    score.add_argument("--out", required=True, help="output CSV (UTF-8 with BOM)")
+    score.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    _data_arguments(score)
+    score.set_defaults(func=_cmd_score)
+    # regions and spillover (issue 5)
+    reg = sub.add_parser("regions", help="clusters, metro circles and distance-rule regions: statistics")
+    reg.add_argument("--format", choices=("text", "json"), default="text")
+    reg.add_argument("--radius", type=float, default=100.0,
+                     help="distance rule: units within this many km of a core city (0: leave out)")
+    reg.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    reg.set_defaults(func=_cmd_regions)
+    spill = sub.add_parser("spillover", help="Moran's I, LISA, Gi*, rings and decay around core cities")
+    spill.add_argument("--metric", default="overall", help="overall (default) or a score column")
+    spill.add_argument("--format", choices=("text", "json"), default="text")
+    spill.add_argument("--weights", choices=("queen", "knn"), default="queen")
+    spill.add_argument("--k", type=int, default=6, help="neighbours for --weights knn")
+    spill.add_argument("--alpha", type=float, default=0.05, help="local significance level")
+    spill.add_argument("--permutations", type=int, default=999)
+    spill.add_argument("--seed", type=int, default=20230531)
+    spill.set_defaults(func=_cmd_spillover)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if hasattr(signal, "SIGPIPE"):  # `dei-geo … | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         return args.func(args)
     except (ValueError, FileNotFoundError) as err:

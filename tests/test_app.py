@@ -18,7 +18,7 @@ def app():
 def test_opens_in_chinese_on_the_2023_tier_map(app):
     assert app.title[0].value == "城市数字化发展指数地图"
     tiers, ranking = app.dataframe[0].value, app.dataframe[1].value
-    assert list(tiers["城市数（印刷行）"]) == [6, 56, 84, 98, 12]
+    assert list(tiers["印刷行数"]) == [6, 56, 84, 98, 12]
     assert list(tiers["报告所述"]) == [6, 56, 84, 99, 12]
     assert len(ranking) == 256 and ranking.iloc[0]["城市"] == "上海"
     assert (ranking["城市"] == "亳州").sum() == 2
@@ -34,3 +34,31 @@ def test_english_switch_and_classification(app):
     app.sidebar.selectbox(key="scheme").set_value("natural_breaks").run()
     assert not app.exception
     assert app.sidebar.slider(key="k").value == 5
+
+
+def test_pillar_metric_says_most_cities_are_unpublished(app):
+    app.sidebar.selectbox(key="metric").set_value("economy").run()
+    assert not app.exception
+    captions = " ".join(c.value for c in app.caption)
+    assert "只公布了 25 个分项得分" in captions and "未公布" in captions
+    app.sidebar.selectbox(key="scheme").set_value("quantiles").run()
+    app.sidebar.slider(key="k").set_value(7).run()
+    assert not app.exception  # 5 published values cannot make 7 classes: a warning, not a crash
+    assert any("7" in w.value for w in app.warning)
+
+
+def test_regions_and_export_tabs_render(app):
+    headers = " ".join(h.value for h in app.subheader)
+    assert "导出" in headers
+    region_tables = [df.value for df in app.dataframe if "区域" in " ".join(map(str, df.value.columns))]
+    assert region_tables and len(region_tables[0]) > 30  # national row, clusters, circles
+
+
+def test_city_card_from_a_link_shows_its_regions_and_lisa_class():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["city"] = "hangzhou"
+    at.run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "长三角城市群（全部纳入）" in text
+    assert "LISA：" in text and "Gi*：" in text

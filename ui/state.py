@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
-from dei_geo import datasets, export, maps
+from dei_geo import datasets, maps, region_layers, spatial
 from dei_geo.datasets import Dataset
 
 
@@ -32,6 +33,25 @@ def prepared(scheme: str, k: int, lang: str, metric: str = "score") -> maps.Prep
     return maps.prepare_map(bundled(), metric=metric, scheme=scheme, k=k, lang=lang)
 
 
-@st.cache_data(show_spinner=False)
-def html_bytes(scheme: str, k: int, lang: str, metric: str = "score") -> bytes:
-    return export.to_html(prepared(scheme, k, lang, metric)).encode("utf-8")
+
+
+def dataset_key(ds: Dataset) -> tuple:
+    """A cache key for a dataset: its label and a hash of its scores."""
+    return ds.label, int(pd.util.hash_pandas_object(ds.scores.select_dtypes("number")).sum())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def layer_data(key: tuple, _ds: Dataset, lang: str) -> list:
+    """Plain data of the switchable region layers (cores, circles, clusters, rings, LISA, Gi*)."""
+    return region_layers.prepare(_ds, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def spatial_card(key: tuple, _ds: Dataset, adcode: int, lang: str) -> dict:
+    """The city's regions and its LISA / Gi* class (queen weights, α = 0.05)."""
+    return spatial.city_card(_ds, adcode, lang, _spillover(key, _ds))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _spillover(key: tuple, _ds: Dataset) -> spatial.Spillover:
+    return spatial.dei_spillover(_ds)
