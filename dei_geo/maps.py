@@ -13,7 +13,7 @@ import json
 import threading
 from binascii import hexlify
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from os import urandom
 
 import folium
@@ -89,7 +89,6 @@ class PreparedMap:
     title: str
     source: str
     lang: str
-    extra: dict = field(default_factory=dict)
 
 
 def _geojson(gdf) -> dict:

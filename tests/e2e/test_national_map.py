@@ -23,7 +23,7 @@ def test_exported_html_draws_offline(tmp_path, offline_page, map_frame, wait_for
     assert offline_page.js_errors == []
 
 
-def test_tooltip_shows_escaped_city_facts(tmp_path, offline_page, map_frame, wait_for_polygons):
+def test_tooltip_shows_the_city_facts(tmp_path, offline_page, map_frame, wait_for_polygons):
     out = tmp_path / "map.html"
     assert cli.main(["export", "--out", str(out)]) == 0
     offline_page.goto(out.as_uri(), wait_until="load")
@@ -52,3 +52,15 @@ def test_app_draws_the_map_offline(streamlit_server, offline_page, map_frame, wa
     assert "一线城市" in frame.locator(".dei-legend").inner_text()
     assert offline_page.blocked_requests == []
     assert offline_page.js_errors == []
+
+
+def test_exported_map_with_region_layers_draws_offline(tmp_path, offline_page, map_frame,
+                                                       wait_for_polygons):
+    out = tmp_path / "layers.html"
+    assert cli.main(["export", "--out", str(out), "--layers", "cores,circles,lisa", "--city", "杭州"]) == 0
+    offline_page.goto(out.as_uri(), wait_until="load")
+    frame = map_frame(offline_page)
+    assert wait_for_polygons(frame, at_least=371) > 370  # cities plus the visible region layers
+    switcher = frame.locator(".leaflet-control-layers")
+    assert switcher.count() == 1 and "四大核心城市群" in switcher.inner_text()
+    assert offline_page.blocked_requests == [] and offline_page.js_errors == []
