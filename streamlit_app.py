@@ -23,6 +23,10 @@ scheme = st.sidebar.selectbox(
     key="scheme",
 )
 k = st.sidebar.slider(t("classes", lang), 3, 7, 5, key="k") if scheme != "tiers" else 5
+layer_keys = st.sidebar.multiselect(
+    t("layer_pick", lang), region_layers.KEYS, format_func=lambda key: t(f"layer_name_{key}", lang),
+    help=t("layer_pick_help", lang), key="layers",
+)
 bundled = state.bundled()
 
 st.title(t("app_title", lang))
@@ -51,7 +55,10 @@ except ValueError as err:  # e.g. a pillar with 25 published values cannot make 
     with map_area:
         st.warning(str(err))
     st.stop()
-layers = state.layer_data(state.dataset_key(shown), shown, lang)
+layers = (
+    [layer for layer in state.layer_data(state.dataset_key(shown), shown, lang) if layer.key in layer_keys]
+    if layer_keys else []
+)
 
 with map_area:
     if not use_user and metric != "score":
@@ -61,7 +68,8 @@ with map_area:
         # The base map (with its switchable region layers) is rebuilt identically on every run:
         # same component key, no remount; the selected city's outline travels separately.
         m = maps.build_map(pm)
-        region_layers.add_to(m, region_layers.build(layers))
+        if layers:
+            region_layers.add_to(m, region_layers.build(layers, show=tuple(layer_keys)))
         m = selection.count_clicks(assets.use_data_urls(m))
         st_folium(
             m,
@@ -75,7 +83,7 @@ with map_area:
         city = selected.current()
         st.download_button(
             t("download_html", lang),
-            data=lambda: export.to_html(pm, lambda: region_layers.build(layers) + (
+            data=lambda: export.to_html(pm, lambda: region_layers.build(layers, show=tuple(layer_keys)) + (
                 [selection.highlight(pm.cities, city)] if city else [])).encode("utf-8"),
             file_name=f"dei_{metric}_{scheme}_{lang}.html",
             mime="text/html",

@@ -8,7 +8,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from . import classify, i18n
+from . import classify, i18n, region_layers
 
 
 def _cmd_geodata_build(args) -> int:
@@ -61,17 +61,14 @@ def _cmd_export(args) -> int:
     return 0
 
 
-LAYER_KEYS = ("cores", "circles", "clusters", "rings", "lisa", "gi")
-
-
 def _overlays(args, ds, prepared):
     """Region layers (--layers) and the selected city's outline (--city) for an HTML export."""
-    from . import region_layers, search, selection
+    from . import search, selection
 
     keys = [k for k in (args.layers or "").split(",") if k]
-    unknown = sorted(set(keys) - set(LAYER_KEYS))
+    unknown = sorted(set(keys) - set(region_layers.KEYS))
     if unknown:
-        raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(LAYER_KEYS)}")
+        raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(region_layers.KEYS)}")
     layers = region_layers.prepare(ds, args.lang) if keys else []
     city = search.resolve(args.city) if args.city else None
 
@@ -303,7 +300,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--data", default=None, help="your own score table (CSV/XLSX) instead of DEI 2023")
     export.add_argument("--metric", default="score", help="column to map: score, a pillar or indicator id")
     export.add_argument("--layers", default=None,
-                        help=f"HTML: region layers to add, comma-separated ({','.join(LAYER_KEYS)})")
+                        help=f"HTML: region layers to add, comma-separated ({','.join(region_layers.KEYS)})")
     export.add_argument("--city", default=None, help="HTML: outline this city (name, pinyin or adcode)")
     _data_arguments(export)
     export.set_defaults(func=_cmd_export)

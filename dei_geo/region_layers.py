@@ -23,6 +23,7 @@ from shapely.geometry import LineString, Point
 from . import boundaries, places, regions, spatial
 from .i18n import t
 
+KEYS = ("cores", "circles", "clusters", "rings", "lisa", "gi")  # in the order ``prepare`` returns
 CORE_COLORS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3")
 CLUSTER_COLOR = "#ff7f00"
 CIRCLE_COLOR = "#1b7837"

@@ -62,3 +62,10 @@ def test_city_card_from_a_link_shows_its_regions_and_lisa_class():
     text = " ".join(m.value for m in at.markdown)
     assert "长三角城市群（全部纳入）" in text
     assert "LISA：" in text and "Gi*：" in text
+
+
+def test_region_layers_are_chosen_in_the_sidebar(app):
+    picker = app.sidebar.multiselect(key="layers")
+    assert picker.value == []  # the first map loads without the extra layers
+    picker.set_value(["cores", "lisa"]).run()
+    assert not app.exception
