@@ -5,6 +5,12 @@ into fresh ``folium.FeatureGroup`` objects on every call (streamlit-folium mutat
 given); ``add_to`` puts them on a map with a ``LayerControl``. Every string reaching HTML is
 escaped; tooltips travel inside the GeoJSON (JSON-encoded), never pasted into JavaScript. Nothing
 here loads an asset beyond Leaflet itself: markers are ``CircleMarker``s, labels ``DivIcon``s.
+
+Clicks: the app selects the city whose adcode is the clicked feature's ``id``. Outlines spanning
+several cities (cores, clusters, circles, rings) are drawn non-interactive, so clicks go through to
+the city underneath; per-city layers (LISA, Gi*) carry the city's adcode as ``id``, and the core
+markers their core city's adcode. With too few scored cities for the spillover statistics the
+LISA and Gi* layers come empty, the reason in their name (``Layer.skipped``).
 """
 
 from __future__ import annotations
@@ -58,6 +64,11 @@ class Layer:
     points: dict | None = None  # GeoJSON points drawn as CircleMarkers, same conventions
     point_styles: dict | None = None
     labels: tuple = ()  # (lat, lon, label HTML)
+    interactive: bool = True  # False: the polygons let clicks through (and show no tooltip)
+    skipped: str = ""  # why the layer is empty (plain text), "" when it is drawn
+
+
+INTERACTIVE = ("lisa", "gi")  # per-city layers: a click selects the city (feature id = adcode)
 
 
 def _collection(geoms, tips, ids) -> dict:
@@ -88,7 +99,8 @@ def _dissolved(units, region_list, table, lang, colors, weight, key, name, label
             p = geom.representative_point()
             labels.append((p.y, p.x, f"<span style='{LABEL_CSS.format(c=_esc(color))}'>"
                                      f"{_esc(r.label(lang))}</span>"))
-    return Layer(key, name, _collection(geoms, tips, ids), styles, labels=tuple(labels))
+    return Layer(key, name, _collection(geoms, tips, ids), styles, labels=tuple(labels),
+                 interactive=False)
 
 
 def _circles(units, table, lang) -> Layer:
@@ -102,33 +114,37 @@ def _circles(units, table, lang) -> Layer:
         head = (f"<b>{_esc(r.label(lang))}</b><br>{_esc(t('tip_confidence', lang))}: "
                 f"{_esc(t('conf_' + r.confidence, lang))}{warn}<br>{_esc(t('tip_source', lang))}: "
                 f"{_esc(r.source)}")
+        partials = []
         for j, m in enumerate(r.counted.itertuples()):
             partial = m.membership == "partial"
             fid = f"c{i}_{j}"
             extent = f" ({_esc(m.counties)})" if m.counties else ""
+            if partial:
+                partials.append(f"{_esc(m.member)}{extent}")
             geoms.append(units[m.adcode])
             ids.append(fid)
             tips.append(f"{head}<br><b>{_esc(m.member)}</b>: "
                         f"{_esc(t('tip_membership_' + m.membership, lang))}{extent}")
-            styles[fid] = {"color": color, "weight": 1.2 if partial else 2.0,
-                           "dashArray": "5 4" if partial else None,
-                           "fillColor": color, "fillOpacity": 0.06 if partial else 0.22}
+            styles[fid] = {"color": color, "weight": 1.2 if partial else 2.0,  # outlines only
+                           "dashArray": "5 4" if partial else None, "fill": False}
         lon, lat = regions.centre_of(r.centres[0])
         wider = r.members[r.members["membership"] == "wider"]["member"]
-        extra = (f"<br>{_esc(t('tip_wider', lang))}: {_esc('、'.join(wider))}" if len(wider) else "")
+        extra = (f"<br>{_esc(t('tip_membership_partial', lang))}: {'、'.join(partials)}"
+                 if partials else "")
+        extra += (f"<br>{_esc(t('tip_wider', lang))}: {_esc('、'.join(wider))}" if len(wider) else "")
         pts.append(Point(lon, lat))
-        pids.append(f"m{i}")
+        pids.append(int(r.centres[0]))  # a click on the marker selects the core city
         ptips.append(f"{head}<br>{_esc(t('tip_core_city', lang))}: "
                      f"{_esc(places.display_name(r.centres[0]))}<br>"
                      f"{_stats_tip(rows.loc[r.id], lang)}{extra}")
-        pstyles[f"m{i}"] = {"radius": 5, "color": color, "weight": 2, "fillColor":
+        pstyles[int(r.centres[0])] = {"radius": 5, "color": color, "weight": 2, "fillColor":
                             "#ffffff" if r.low_confidence else color, "fillOpacity": 1.0}
-    name = (f"{_esc(t('lyr_circles', lang))}"
+    name = (f"{_esc(t('lyr_circles_20', lang))}"
             f"{_swatch(CIRCLE_COLOR)}{_esc(t('tip_membership_full', lang))}"
             f"{_swatch(CIRCLE_COLOR, 'dashed')}{_esc(t('tip_membership_partial', lang))}"
-            f"{_swatch(LOW_CONFIDENCE_COLOR)}{_esc(t('conf_low', lang))}")
+            f"{_swatch(LOW_CONFIDENCE_COLOR)}{_esc(t('lyr_low_confidence', lang))}")
     return Layer("circles", name, _collection(geoms, tips, ids), styles,
-                 _collection(pts, ptips, pids), pstyles)
+                 _collection(pts, ptips, pids), pstyles, interactive=False)
 
 
 def _rings(lang: str, r_km: float, ring_km) -> Layer:
@@ -149,14 +165,27 @@ def _rings(lang: str, r_km: float, ring_km) -> Layer:
                            "weight": 2.0 if bold else 0.8, "dashArray": None if bold else "3 4",
                            "fill": False}
         pts.append(Point(c.lon, c.lat))
-        pids.append(f"p{c.adcode}")
+        pids.append(int(c.adcode))  # a click on the centre point selects the core city
         ptips.append(f"<b>{_esc(c.city)}</b><br>{_esc(c.districts.replace('|', '、'))}")
-        pstyles[f"p{c.adcode}"] = {"radius": 3, "color": RADIUS_COLOR, "weight": 1,
+        pstyles[int(c.adcode)] = {"radius": 3, "color": RADIUS_COLOR, "weight": 1,
                                    "fillColor": RADIUS_COLOR, "fillOpacity": 1.0}
     rings_text = "/".join(f"{r:g}" for r in radii)
     name = _esc(t("lyr_rings", lang, rings=rings_text)) + _swatch(RADIUS_COLOR) + f"{r_km:g} km"
     return Layer("rings", name, _collection(geoms, tips, ids), styles,
-                 _collection(pts, ptips, pids), pstyles)
+                 _collection(pts, ptips, pids), pstyles, interactive=False)
+
+
+def _local_title(key: str, lang: str, alpha: float) -> str:
+    return (t("lyr_lisa", lang, alpha=alpha) if key == "lisa"
+            else t("sp_gi_counts", lang) + f" (α = {alpha:g})")
+
+
+def _skipped(key: str, lang: str, err: spatial.TooFewUnits, alpha: float = spatial.ALPHA) -> Layer:
+    """An empty LISA / Gi* layer whose name says why nothing is drawn."""
+    reason = t("sp_too_few_short", lang, n=err.n, need=err.need)
+    name = t("lyr_unavailable", lang, layer=_local_title(key, lang, alpha), reason=reason)
+    return Layer(key, _esc(name), {"type": "FeatureCollection", "features": []}, {},
+                 skipped=err.reason(lang))
 
 
 def _local(units, sp: spatial.Spillover, lang: str, key: str) -> Layer:
@@ -164,7 +193,7 @@ def _local(units, sp: spatial.Spillover, lang: str, key: str) -> Layer:
     col, pcol = ("lisa", "p_lisa") if key == "lisa" else ("gi", "p_gi")
     geoms, tips, ids, styles = [], [], [], {}
     for adcode, row in sp.local.iterrows():
-        fid = f"{key}{adcode}"
+        fid = int(adcode)  # the city's adcode: a click selects it
         label = t(f"{col}_{row[col]}", lang) + (f" · {t('tip_island', lang)}" if row["island"] else "")
         geoms.append(units[adcode])
         ids.append(fid)
@@ -174,8 +203,7 @@ def _local(units, sp: spatial.Spillover, lang: str, key: str) -> Layer:
                        "weight": 1.2 if row["island"] else 0.5,
                        "dashArray": "2 3" if row["island"] else None,
                        "fillColor": colors.get(row[col], NS_COLOR), "fillOpacity": 0.95}
-    title = (t("lyr_lisa", lang, alpha=sp.alpha) if key == "lisa"
-             else t("sp_gi_counts", lang) + f" (α = {sp.alpha:g})")
+    title = _local_title(key, lang, sp.alpha)
     legend = "".join(f"{_swatch(c, fill=True)}{_esc(t(f'{col}_{k}', lang))}"
                      for k, c in {**colors, "ns": NS_COLOR}.items())
     return Layer(key, _esc(title) + legend, _collection(geoms, tips, ids), styles)
@@ -186,14 +214,20 @@ def prepare(ds, lang: str = "zh", r_km: float = regions.DEFAULT_R_KM,
             ring_km=tuple(hi for _, hi in spatial.RINGS_KM)) -> list[Layer]:
     """The layers' data: four cores, twenty circles, other clusters, distance rings, LISA, Gi*.
 
-    ``spill`` defaults to ``spatial.dei_spillover(ds)`` (queen, α = 0.05).
+    ``spill`` defaults to ``spatial.dei_spillover(ds)`` (queen, α = 0.05). With too few scored
+    cities for it the LISA and Gi* layers come empty, with ``skipped`` (and their name) saying why.
     """
     units = boundaries.layer("cities", "web").set_index("adcode").geometry
     table = regions.region_table(ds, regions.clusters() + regions.circles())
     clusters = regions.clusters()
     cores = [r for r in clusters if r.core]
     others = [r for r in clusters if not r.core]
-    spill = spill or spatial.dei_spillover(ds)
+    try:
+        spill = spill or spatial.dei_spillover(ds)
+    except spatial.TooFewUnits as err:
+        spill, too_few = None, err
+    local = ([_local(units, spill, lang, "lisa"), _local(units, spill, lang, "gi")] if spill
+             else [_skipped("lisa", lang, too_few), _skipped("gi", lang, too_few)])
     return [
         _dissolved(units, cores, table, lang, CORE_COLORS, 3.0, "cores",
                    _esc(t("lyr_cores", lang)), True),
@@ -201,17 +235,21 @@ def prepare(ds, lang: str = "zh", r_km: float = regions.DEFAULT_R_KM,
         _dissolved(units, others, table, lang, itertools.repeat(CLUSTER_COLOR), 1.5, "clusters",
                    _esc(t("lyr_clusters", lang)) + _swatch(CLUSTER_COLOR), False),
         _rings(lang, r_km, ring_km),
-        _local(units, spill, lang, "lisa"),
-        _local(units, spill, lang, "gi"),
+        *local,
     ]
 
 
-def _geojson(features: dict, styles: dict, name: str, marker=None) -> folium.GeoJson:
+def _geojson(features: dict, styles: dict, name: str, marker=None,
+             interactive: bool = True) -> folium.GeoJson:
+    """A GeoJson layer; ``interactive=False`` lets clicks through (Leaflet's ``interactive``
+    option) and drops the tooltip, which could not show anyway."""
     styles = {k: {p: v for p, v in s.items() if v is not None} for k, s in styles.items()}
+    tooltip = (folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)
+               if interactive else None)
     return folium.GeoJson(
-        features, name=name, style_function=lambda f: styles[f["id"]],
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        features, name=name, style_function=lambda f: styles[f["id"]], tooltip=tooltip,
         marker=marker, zoom_on_click=False, control=False,
+        **({} if interactive else {"interactive": False}),
     )
 
 
@@ -221,7 +259,9 @@ def build(layers: list[Layer], show: tuple[str, ...] = ()) -> list[folium.Featur
     groups = []
     for layer in layers:
         g = folium.FeatureGroup(name=layer.name, show=layer.key in show)
-        _geojson(layer.features, layer.styles, layer.key).add_to(g)
+        if layer.features["features"]:
+            _geojson(layer.features, layer.styles, layer.key,
+                     interactive=layer.interactive).add_to(g)
         if layer.points:
             _geojson(layer.points, layer.point_styles, layer.key + "_points",
                      marker=folium.CircleMarker()).add_to(g)

@@ -287,12 +287,18 @@ def core_claim(ds, draws: int = 9999, seed: int = SEED) -> pd.DataFrame:
     rows = []
     for name, name_en, ids in groups:
         v = s.reindex(ids).dropna()
-        picks = rng.random((draws, len(s))).argpartition(len(v), axis=1)[:, :len(v)]
-        sims = s.to_numpy()[picks].mean(axis=1)
+        if len(v) == 0:  # none of its members scored (a small user dataset)
+            p = np.nan
+        elif len(v) < len(s):
+            picks = rng.random((draws, len(s))).argpartition(len(v), axis=1)[:, :len(v)]
+            sims = s.to_numpy()[picks].mean(axis=1)
+            p = (np.sum(sims >= v.mean()) + 1) / (draws + 1)
+        else:  # every scored city is a member: every random set is the whole set
+            p = 1.0
         rows.append({"region": name, "region_en": name_en, "scored": len(v), "mean": v.mean(),
                      "median": v.median(), "national_mean": mu, "diff": v.mean() - mu,
-                     "diff_sd": (v.mean() - mu) / sd, "share_above": float((v > mu).mean()),
-                     "p_random": (np.sum(sims >= v.mean()) + 1) / (draws + 1)})
+                     "diff_sd": (v.mean() - mu) / sd if sd > 0 else np.nan,
+                     "share_above": float((v > mu).mean()) if len(v) else np.nan, "p_random": p})
     out = pd.DataFrame(rows)
     rest = s.drop(union, errors="ignore")
     out.attrs.update(rest_mean=rest.mean(), rest_n=len(rest), national_sd=sd, draws=draws, seed=seed)
@@ -321,7 +327,8 @@ def describe(row, national, lang: str = "zh", decay=None) -> str:
                else "reg_sum_less_unequal" if g < ng else "reg_sum_more_unequal")
         parts.append(t(key, lang, gini=row["gini"], national=national["gini"]))
     if decay is not None and pd.notna(decay.get("slope")):
-        parts.append(t("reg_sum_decay", lang, per_doubling=decay["per_doubling"],
+        key = "reg_sum_decay" if decay.get("significant", True) else "reg_sum_decay_ns"
+        parts.append(t(key, lang, per_doubling=decay["per_doubling"],
                        low=decay["ci_low"] * np.log(2), high=decay["ci_high"] * np.log(2),
                        n=decay["n"], max_km=decay["max_km"]))
     return ("" if lang == "zh" else " ").join(parts)

@@ -39,6 +39,26 @@ METRICS = {"overall": "score"}
 _QUADRANT = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
 
 
+class TooFewUnits(ValueError):
+    """Too few scored units for the spillover statistics (Moran's I, LISA, Gi*).
+
+    ``n`` units were given, ``need`` are needed; ``reason(lang)`` says so in words.
+    """
+
+    def __init__(self, n: int, need: int = MIN_UNITS):
+        super().__init__(f"{n} units are too few for spatial statistics (need {need})")
+        self.n, self.need = n, need
+
+    def reason(self, lang: str = "zh") -> str:
+        return t("sp_too_few_units", lang, n=self.n, need=self.need)
+
+
+def too_few(ds, metric: str = "overall", lang: str = "zh") -> str | None:
+    """Why the spillover statistics of ``ds`` cannot be computed (too few scored cities), or None."""
+    n = int(ds.scores[column(ds, metric)].notna().sum())
+    return TooFewUnits(n).reason(lang) if n < MIN_UNITS else None
+
+
 @contextmanager
 def seeded(seed: int):
     """Seed NumPy's global RNG for the block and restore its previous state afterwards."""
@@ -162,7 +182,7 @@ class Spillover:
         if y.isna().any():
             raise ValueError("every unit in the weights needs a value (drop unscored units first)")
         if len(y) < MIN_UNITS:
-            raise ValueError(f"{len(y)} units are too few for spatial statistics (need {MIN_UNITS})")
+            raise TooFewUnits(len(y))
         self.w, self.permutations, self.alpha, self.seed = w, permutations, alpha, seed
         values = y.to_numpy(float)
         with seeded(seed), warnings.catch_warnings():
@@ -256,16 +276,17 @@ def _decay(df: pd.DataFrame, national: float, max_km: float) -> dict:
     out = {"n": len(df), "max_km": max_km, "national_mean": national}
     if len(df) < 4:
         keys = ["intercept", "slope", "ci_low", "ci_high", "per_doubling", "r2", "fade_km"]
-        return {**out, **dict.fromkeys(keys, np.nan)}
+        return {**out, **dict.fromkeys(keys, np.nan), "significant": False}
     fit = stats.linregress(np.log(df["distance_km"].to_numpy()), df["value"].to_numpy())
     half = stats.t.ppf(0.975, len(df) - 2) * fit.stderr
+    significant = bool(fit.slope + half < 0 or fit.slope - half > 0)  # the 95% interval excludes 0
     fade = np.nan
-    if fit.slope < 0:
+    if significant and fit.slope < 0:
         d = np.exp((national - fit.intercept) / fit.slope)
         fade = d if df["distance_km"].min() <= d <= max_km else np.nan
     return {**out, "intercept": fit.intercept, "slope": fit.slope, "ci_low": fit.slope - half,
             "ci_high": fit.slope + half, "per_doubling": fit.slope * np.log(2),
-            "r2": fit.rvalue ** 2, "fade_km": fade}
+            "r2": fit.rvalue ** 2, "fade_km": fade, "significant": significant}
 
 
 def ring_means(ds, adcode: int, metric: str = "overall", rings=RINGS_KM) -> pd.DataFrame:
@@ -283,8 +304,9 @@ def decay(ds, adcode: int, metric: str = "overall", max_km: float = RINGS_KM[-1]
     """OLS fit of value = a + b·ln(distance km) over scored units within ``max_km`` (core excluded).
 
     ``slope`` b with its 95% interval (``ci_low``, ``ci_high``), ``per_doubling`` = b·ln 2 (points
-    per doubling of distance), ``r2``, ``n``; ``fade_km``: where the fitted line meets the national
-    mean, if inside the fitted range (else NaN). 深圳 2023: b = −11.1 (−16.2 to −5.9), 20 cities,
+    per doubling of distance), ``r2``, ``n``; ``significant``: the interval excludes 0; ``fade_km``:
+    where the fitted line meets the national mean, if the decay is significant and the point is
+    inside the fitted range (else NaN: no fade distance is claimed for a slope that may be 0). 深圳 2023: b = −11.1 (−16.2 to −5.9), 20 cities,
     fade at 135 km.
     """
     national = ds.scores[column(ds, metric)].mean()
@@ -307,6 +329,11 @@ def cores_table(ds, metric: str = "overall", rings=RINGS_KM) -> tuple[pd.DataFra
         rows.append({"adcode": c.adcode, "city": c.city, "score": scores[c.adcode],
                      "fade_ring": faded.iloc[0] if len(faded) else None,
                      **_decay(df, national, rings[-1][1])})
+    if not rows:  # no core city has a score (a small user dataset): empty tables, same columns
+        ring_cols = ["ring", "n", "mean", "diff_national", "lo", "hi", "adcode", "city"]
+        cols = ["adcode", "city", "score", "fade_ring", *_decay(pd.DataFrame(
+            {"distance_km": [], "value": []}), national, rings[-1][1])]
+        return pd.DataFrame(columns=ring_cols), pd.DataFrame(columns=cols)
     return pd.concat(ring_rows, ignore_index=True), pd.DataFrame(rows)
 
 

@@ -11,7 +11,7 @@ import shapely
 from branca.element import Element
 from pyproj import Geod
 
-from dei_geo import assets, datasets, export, maps, places, region_layers, regions, spatial
+from dei_geo import assets, datasets, export, maps, places, region_layers, regions, selection, spatial
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,10 @@ def test_circles_partial_members_and_low_confidence_look_different(layers):
     full = [f["id"] for f in feats if "全部纳入" in f["properties"]["tip"]]
     assert partial and full
     assert all(circles.styles[i]["dashArray"] for i in partial)
-    opacity = {i: circles.styles[i]["fillOpacity"] for i in partial + full}
-    assert max(opacity[i] for i in partial) < min(opacity[i] for i in full)  # lighter
+    assert not any(circles.styles[i]["dashArray"] for i in full)
+    # outlines only: the score colours underneath are not tinted
+    assert all(s.get("fill") is False or s.get("fillOpacity", 1) <= 0.05 for s in circles.styles.values())
+    assert "低可信度" in circles.name and "20 个极点都市圈" in circles.name and "二十大" not in circles.name
     markers = {f["id"]: f["properties"]["tip"] for f in circles.points["features"]}
     dalian = next(i for i, tip in markers.items() if "大连都市圈" in tip)
     xian = next(i for i, tip in markers.items() if "西安都市圈" in tip)
@@ -57,6 +59,7 @@ def test_circles_partial_members_and_low_confidence_look_different(layers):
     assert circles.point_styles[dalian]["fillColor"] == "#ffffff"  # hollow marker
     assert circles.point_styles[dalian]["color"] == region_layers.LOW_CONFIDENCE_COLOR
     assert "仙桃" in next(tip for tip in markers.values() if "武汉都市圈" in tip)  # wider members named
+    assert "咸阳" in markers[places.resolve("西安")]  # partial members named on the core marker
 
 
 def test_rings_are_true_distances_from_the_centre(layers):
@@ -67,13 +70,14 @@ def test_rings_are_true_distances_from_the_centre(layers):
     _, _, d = Geod(ellps="WGS84").inv(np.full(len(xy), sh.lon), np.full(len(xy), sh.lat), xy[:, 0], xy[:, 1])
     assert np.allclose(d / 1000, 100, atol=0.05)
     assert rings.styles["r310100_100"]["color"] == region_layers.RADIUS_COLOR  # the rule's R in bold
+    assert rings.points["features"][0]["id"] in set(regions.centres()["adcode"])
     assert len(rings.points["features"]) == 26
 
 
 def test_lisa_layer_marks_islands_and_classes(layers, ds):
     lisa = layers["lisa"]
     assert len(lisa.features["features"]) == 254
-    haikou = f"lisa{places.resolve('海口')}"
+    haikou = places.resolve("海口")
     tip = next(f["properties"]["tip"] for f in lisa.features["features"] if f["id"] == haikou)
     assert "孤岛" in tip and "不显著" in tip and lisa.styles[haikou]["dashArray"]
     assert "α = 0.05" in lisa.name
@@ -107,3 +111,51 @@ def test_english_layers(ds):
     en = region_layers.prepare(ds, "en")
     assert en[0].name == "Four core clusters"
     assert "Partial" not in en[1].name and "partly included" in en[1].name
+    assert "20 metro circles" in en[1].name and "low confidence" in en[1].name
+
+
+# --- clicks go through to the cities (a click selects the feature id's city) ------------------
+def _geojsons(group):
+    return [e for e in region_layers._walk(group) if type(e).__name__ == "GeoJson"]
+
+
+def test_overlays_let_clicks_select_the_city_underneath(ds, layers):
+    known = set(ds.scores["adcode"])
+    for key in ("lisa", "gi"):  # per-city layers: the id is the city's adcode
+        feats = layers[key].features["features"]
+        assert feats and all(type(f["id"]) is int and f["id"] in known for f in feats)
+        f = feats[0]
+        assert selection.clicked_adcode({"last_active_drawing": f}, known) == f["id"]
+    cores = set(regions.centres()["adcode"])
+    for key in ("circles", "rings"):  # core markers: the core city's adcode
+        assert all(f["id"] in cores for f in layers[key].points["features"])
+    groups = dict(zip(layers, region_layers.build(list(layers.values()))))
+    for key in ("cores", "circles", "clusters", "rings"):  # outlines spanning cities: click-through
+        assert not layers[key].interactive
+        outline = _geojsons(groups[key])[0]
+        assert outline.options.get("interactive") is False
+        assert not any(type(c).__name__ == "GeoJsonTooltip" for c in outline._children.values())
+    for key in ("circles", "rings"):  # the markers stay interactive, with their tooltips
+        markers = _geojsons(groups[key])[1]
+        assert "interactive" not in markers.options
+    for key in ("lisa", "gi"):
+        (local,) = _geojsons(groups[key])
+        assert "interactive" not in local.options
+    html = _html(ds, list(groups.values()))
+    assert html.count('"interactive": false') >= 4
+
+
+# --- small datasets ------------------------------------------------------------------------------
+@pytest.mark.parametrize(("n", "start"), [(8, 0), (2, 100)])
+def test_small_dataset_keeps_the_outlines_and_says_why_lisa_is_missing(ds, n, start):
+    scored = ds.scores[["adcode", "score"]].dropna()
+    small = datasets.from_table(scored.iloc[start:start + n], f"{n} cities")
+    built = {layer.key: layer for layer in region_layers.prepare(small, "en")}
+    assert list(built) == list(region_layers.KEYS)
+    assert len(built["cores"].features["features"]) == 4 and len(built["circles"].features["features"]) == 83
+    for key in ("lisa", "gi"):
+        assert built[key].features["features"] == []
+        assert f"at least 30 scored cities; this dataset has {n}" in built[key].skipped
+        assert f"this dataset has {n}" in built[key].name
+    html = _html(small, region_layers.build(list(built.values()), show=("lisa", "cores")))
+    assert "not shown: needs at least 30 scored cities" in html

@@ -228,3 +228,113 @@ def test_regions_panel_renders_in_both_languages(tmp_path):
     assert any("Moran's I = 0.248" in m.value for m in at.markdown)
     at.radio(key="lang").set_value("en").run()
     assert not at.exception and at.dataframe[0].value.columns[0] == "Region"
+
+
+# --- small datasets, decay significance, charts ---------------------------------------------------
+def _subset(ds, n, start=0):
+    """``n`` scored cities: the top 8 hold five core cities, ranks 101–102 none."""
+    return datasets.from_table(ds.scores[["adcode", "score"]].dropna().iloc[start:start + n], f"{n} cities")
+
+
+@pytest.mark.parametrize(("n", "start"), [(8, 0), (2, 100)])
+def test_small_datasets_still_get_region_tables_and_the_claim(ds, n, start):
+    small = _subset(ds, n, start)
+    table = regions.region_table(small, regions.all_regions())
+    assert table.iloc[0]["scored"] == n and len(table) == 1 + 10 + 20 + 26
+    claim = regions.core_claim(small, draws=99).set_index("region")
+    together = claim.loc["四大核心城市群合计"]
+    if n == 8:  # all eight are in the four cores: every random set is the whole set
+        assert together["scored"] == 8 and together["p_random"] == 1.0
+        assert claim.at["长三角城市群", "scored"] == 4 and 0 < claim.at["长三角城市群", "p_random"] < 1
+    else:
+        assert (claim["scored"] == 0).all() and claim["p_random"].isna().all()
+    json.dumps(regions.report(small, lang="en"), allow_nan=False)
+
+
+def test_summary_says_no_significant_decay(ds, table):
+    nat = regions.region_table(ds, []).iloc[0]
+    row = table.loc["成渝城市群"]
+    decay = {"slope": -3.1, "per_doubling": -3.1 * np.log(2), "ci_low": -10.7, "ci_high": 4.4, "n": 20,
+             "max_km": 300, "significant": False, "fade_km": np.nan}
+    assert "无显著衰减" in regions.describe(row, nat, "zh", decay)
+    assert "no significant decay" in regions.describe(row, nat, "en", decay)
+
+
+def _fields(spec):
+    """Every field name (and axis title) an Altair spec uses, layers included."""
+    out = []
+    for layer in spec.get("layer", [spec]):
+        for channel, enc in layer.get("encoding", {}).items():
+            for e in enc if isinstance(enc, list) else [enc]:
+                if isinstance(e, dict) and "field" in e:
+                    out.append((channel, e["field"], e.get("title")))
+    return out
+
+
+def test_charts_use_ascii_fields_and_translated_axis_titles(ds):
+    from ui import regions_panel
+    from dei_geo import spatial
+
+    sp = spatial.dei_spillover(ds, permutations=99)
+    rings, cores = spatial.cores_table(ds)
+    bj = places.resolve("北京")
+    fit = cores.set_index("adcode").loc[bj].to_dict()
+    for lang in ("en", "zh"):
+        charts = {
+            "scatter": regions_panel._scatter(sp.local, sp.I, lang),
+            "rings": regions_panel._ring_chart(rings[rings["adcode"] == bj], fit["national_mean"], lang),
+            "decay": regions_panel._decay_chart(spatial.around(ds, bj), fit, lang),
+        }
+        for name, chart in charts.items():
+            fields = _fields(chart.to_dict())
+            assert fields, name
+            for channel, field, title in fields:
+                assert field.isascii() and "'" not in field and " " not in field, (name, field)
+                if channel in ("x", "y"):
+                    assert title, (name, channel, field)  # set on every layer: no "…, v" merge
+            titles = {c: {ti for ch, _, ti in fields if ch == c} for c in ("x", "y")}
+            assert all(len(v) == 1 for v in titles.values() if v), (name, titles)
+        if lang == "en":
+            scatter = _fields(charts["scatter"].to_dict())
+            assert ("y", "lag", "Neighbours' mean (spatial lag)") in scatter
+
+
+def test_decay_caption_claims_no_fade_distance_when_not_significant(ds):
+    from ui import regions_panel
+    from dei_geo import spatial
+
+    _, cores = spatial.cores_table(ds)
+    fits = cores.set_index("city")
+    bj, sz = fits.loc["北京"].to_dict(), fits.loc["深圳"].to_dict()
+    assert "no significant decay" in regions_panel._decay_text(bj, "en")
+    assert "national mean at about" not in regions_panel._decay_text(bj, "en")
+    assert "135 公里" in regions_panel._decay_text(sz, "zh")
+
+
+def test_regions_panel_with_a_small_dataset_shows_why_instead_of_a_traceback(tmp_path):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[1]
+    script = tmp_path / "small_panel.py"
+    script.write_text(
+        f"import sys\nsys.path.insert(0, {str(root)!r})\nimport streamlit as st\n"
+        "from dei_geo import datasets\nfrom ui import regions_panel, state\n"
+        "lang = st.radio('lang', ['zh', 'en'], key='lang')\n"
+        "n, start = st.radio('n', [(8, 0), (2, 100)], key='n')\n"
+        "scored = state.bundled().scores[['adcode', 'score']].dropna()\n"
+        "ds = datasets.from_table(scored.iloc[start:start + n], 'small')\n"
+        "regions_panel.render(state.Ctx(lang=lang, ds=ds, scheme='tiers', k=5))\n",
+        encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=120).run()
+    assert not at.exception
+    assert any("至少需要 30 个有得分的城市，当前数据只有 8 个" in i.value for i in at.info)
+    assert len(at.dataframe[0].value) == 31 and len(at.dataframe[1].value) == 5  # tables still there
+    assert at.selectbox(key="sp_core").options  # rings and decay of the five scored core cities
+    at.radio(key="n").set_value((2, 100)).run()
+    assert not at.exception
+    infos = " ".join(i.value for i in at.info)
+    assert "当前数据只有 2 个" in infos and "没有核心城市有得分" in infos
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception and any("this dataset has 2" in i.value for i in at.info)

@@ -182,3 +182,37 @@ def test_city_card_lists_regions_and_lisa_class(ds, dei):
     assert card["lisa"] in {"高-高", "低-低", "高-低", "低-高", "不显著"} and 0 < card["p_lisa"] <= 1
     assert spatial.city_card(ds, places.resolve("海口"), "en", dei)["island"] is True
     assert spatial.city_card(ds, places.resolve("阿里地区"), "en", dei) == {"regions": []}  # not evaluated
+
+
+# --- decay significance and small datasets ------------------------------------------------------
+def test_no_fade_distance_when_the_slope_may_be_zero(ds, capsys):
+    bj = spatial.decay(ds, places.resolve("北京"))
+    assert bj["ci_low"] < 0 < bj["ci_high"] and bj["significant"] is False
+    assert np.isnan(bj["fade_km"])  # the fitted line would cross the mean near 220 km: not claimed
+    sz = spatial.decay(ds, places.resolve("深圳"))
+    assert sz["significant"] is True and sz["fade_km"] == pytest.approx(135.5, abs=0.1)
+    assert cli.main(["spillover", "--format", "json"]) == 0
+    cores = {c["city"]: c for c in json.loads(capsys.readouterr().out)["cores"]}
+    assert cores["北京"]["fade_km"] is None and cores["北京"]["significant"] is False
+    assert cores["深圳"]["fade_km"] > 0 and cores["深圳"]["significant"] is True
+
+
+def _subset(ds, n, start=0):
+    """``n`` scored cities: the top 8 hold five core cities, ranks 101–102 none."""
+    return datasets.from_table(ds.scores[["adcode", "score"]].dropna().iloc[start:start + n], f"{n} cities")
+
+
+@pytest.mark.parametrize(("n", "start"), [(8, 0), (2, 100)])
+def test_small_datasets_skip_spillover_with_a_reason_and_keep_the_rings(ds, n, start):
+    small = _subset(ds, n, start)
+    with pytest.raises(spatial.TooFewUnits, match="too few") as err:
+        spatial.dei_spillover(small)
+    assert (err.value.n, err.value.need) == (n, spatial.MIN_UNITS)
+    assert spatial.too_few(small, lang="zh") == f"空间溢出统计（Moran's I、LISA、Gi*）至少需要 30 个有得分的城市，当前数据只有 {n} 个，已跳过。"
+    assert f"need at least 30 scored cities; this dataset has {n}" in spatial.too_few(small, lang="en")
+    assert spatial.too_few(ds) is None
+    rings, cores = spatial.cores_table(small)
+    assert "significant" in cores.columns and "fade_km" in cores.columns
+    scored_cores = set(regions.centres()["adcode"]) & set(small.scores["adcode"])
+    assert set(cores["adcode"]) == scored_cores and len(rings) == 4 * len(scored_cores)
+    assert len(scored_cores) == (5 if n == 8 else 0)

@@ -1,5 +1,10 @@
 """Regions tab: region statistics (sortable, CSV), the four cores' claim, spillover statistics and
-ring/decay charts per core city. Computation lives in ``dei_geo.regions`` / ``dei_geo.spatial``."""
+ring/decay charts per core city. Computation lives in ``dei_geo.regions`` / ``dei_geo.spatial``.
+
+Charts use fixed ASCII field names (a translated label such as "Neighbours' mean" is no Vega field
+name: the apostrophe breaks its field parsing) and put the translated labels in axis titles. What
+a small dataset cannot support (spillover statistics, cores without a score) is replaced by an
+``st.info`` saying why; the rest still renders."""
 
 from __future__ import annotations
 
@@ -42,6 +47,14 @@ def _spill(key: tuple, _ds, weights: str, k: int, alpha: float) -> tuple[dict, p
     return sp.to_dict(), sp.local, sp.w.describe("zh"), sp.w.describe("en")
 
 
+def _q(field: str, title: str, **kw):
+    return alt.X(f"{field}:Q", title=title, **kw)
+
+
+def _qy(field: str, title: str, **kw):
+    return alt.Y(f"{field}:Q", title=title, **kw)
+
+
 def _region_display(table: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
     tiers = dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
     out = pd.DataFrame({
@@ -69,7 +82,7 @@ def _claim_display(claim: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("reg_col_national", lang): claim["national_mean"].round(1),
         t("reg_col_diff", lang): claim["diff"].round(1),
         t("reg_col_diff_sd", lang): claim["diff_sd"].round(2),
-        t("reg_col_share_above", lang): (claim["share_above"] * 100).round(0).astype(int).astype(str) + "%",
+        t("reg_col_share_above", lang): [f"{v:.0%}" if pd.notna(v) else "—" for v in claim["share_above"]],
         t("reg_col_p_random", lang): claim["p_random"].round(4),
     })
 
@@ -79,20 +92,20 @@ def _scatter(local: pd.DataFrame, moran_i: float, lang: str) -> alt.Chart:
     df = local.assign(city=[places.display_name(a) for a in local.index],
                       cls=[t(f"lisa_{c}", lang) for c in local["lisa"]])
     colors = ["#d7191c", "#2c7bb6", "#fdae61", "#abd9e9", "#bbbbbb"]
-    x, y = t("sp_z", lang), t("sp_lag", lang)
-    df = df.rename(columns={"z": x, "lag": y})
+    x, y = t("sp_z", lang), t("sp_lag", lang)  # axis titles; the fields are "z" and "lag"
+    df = df[["city", "cls", "value", "p_lisa", "z", "lag"]]
     points = alt.Chart(df).mark_circle(size=40, opacity=0.8).encode(
-        x=alt.X(f"{x}:Q"), y=alt.Y(f"{y}:Q"),
+        x=_q("z", x), y=_qy("lag", y),
         color=alt.Color("cls:N", title=t("sp_class", lang),
                         scale=alt.Scale(domain=[t(f"lisa_{c}", lang) for c in classes], range=colors)),
         tooltip=["city", alt.Tooltip("value:Q", format=".1f"), "cls", alt.Tooltip("p_lisa:Q", format=".3f")],
     )
-    lo, hi = float(df[x].min()), float(df[x].max())
-    line = alt.Chart(pd.DataFrame({x: [lo, hi], y: [moran_i * lo, moran_i * hi]})).mark_line(
-        color="#333333").encode(x=f"{x}:Q", y=f"{y}:Q")
-    axes = alt.Chart(pd.DataFrame({"v": [0.0]}))
-    return (points + line + axes.mark_rule(color="#999999").encode(x="v:Q")
-            + axes.mark_rule(color="#999999").encode(y="v:Q")).properties(height=360)
+    lo, hi = float(df["z"].min()), float(df["z"].max())
+    line = alt.Chart(pd.DataFrame({"z": [lo, hi], "lag": [moran_i * lo, moran_i * hi]})).mark_line(
+        color="#333333").encode(x=_q("z", x), y=_qy("lag", y))
+    axes = alt.Chart(pd.DataFrame({"z": [0.0], "lag": [0.0]}))
+    return (points + line + axes.mark_rule(color="#999999").encode(x=_q("z", x))
+            + axes.mark_rule(color="#999999").encode(y=_qy("lag", y))).properties(height=360)
 
 
 def _counts(counts: dict, prefix: str, lang: str) -> pd.DataFrame:
@@ -101,30 +114,33 @@ def _counts(counts: dict, prefix: str, lang: str) -> pd.DataFrame:
 
 
 def _ring_chart(rings: pd.DataFrame, national: float, lang: str) -> alt.Chart:
-    ring, mean = t("sp_ring", lang), t("sp_ring_mean", lang)
-    df = rings.rename(columns={"ring": ring, "mean": mean})
-    df[ring] = df[ring].astype(str)
+    ring, mean = t("sp_ring", lang), t("sp_ring_mean", lang)  # titles; fields "ring", "mean"
+    df = rings[["ring", "mean", "n"]].assign(ring=rings["ring"].astype(str))
     bars = alt.Chart(df).mark_bar(color="#2c7fb8").encode(
-        x=alt.X(f"{ring}:N", sort=None), y=alt.Y(f"{mean}:Q", scale=alt.Scale(domain=[0, 100])),
-        tooltip=[ring, alt.Tooltip(f"{mean}:Q", format=".1f"), "n"])
-    rule = alt.Chart(pd.DataFrame({"v": [national]})).mark_rule(
-        color="#d95f02", strokeDash=[4, 3]).encode(y="v:Q")
+        x=alt.X("ring:N", sort=None, title=ring),
+        y=_qy("mean", mean, scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("ring:N", title=ring), alt.Tooltip("mean:Q", format=".1f", title=mean),
+                 alt.Tooltip("n:Q", title="n")])
+    rule = alt.Chart(pd.DataFrame({"mean": [national]})).mark_rule(
+        color="#d95f02", strokeDash=[4, 3]).encode(y=_qy("mean", mean))
     return (bars + rule).properties(height=260)
 
 
 def _decay_chart(points: pd.DataFrame, fit: dict, lang: str) -> alt.Chart:
-    dist, score = t("sp_distance", lang), t("reg_col_mean", lang)
+    dist, score = t("sp_distance", lang), t("tip_score", lang)  # titles; fields "distance_km", "value"
     df = points.assign(city=[places.display_name(a) for a in points.index])
-    df = df[df["distance_km"] > 0].rename(columns={"distance_km": dist, "value": score})
+    df = df.loc[df["distance_km"] > 0, ["city", "distance_km", "value"]]
+    x = _q("distance_km", dist, scale=alt.Scale(type="log"))
     dots = alt.Chart(df).mark_circle(size=45, color="#2c7fb8").encode(
-        x=alt.X(f"{dist}:Q", scale=alt.Scale(type="log")), y=alt.Y(f"{score}:Q"),
-        tooltip=["city", alt.Tooltip(f"{dist}:Q", format=".0f"), alt.Tooltip(f"{score}:Q", format=".1f")])
-    layers = dots + alt.Chart(pd.DataFrame({"v": [fit["national_mean"]]})).mark_rule(
-        color="#d95f02", strokeDash=[4, 3]).encode(y="v:Q")
-    if np.isfinite(fit["slope"]):
-        d = np.geomspace(df[dist].min(), df[dist].max(), 30)
-        line = pd.DataFrame({dist: d, score: fit["intercept"] + fit["slope"] * np.log(d)})
-        layers += alt.Chart(line).mark_line(color="#333333").encode(x=f"{dist}:Q", y=f"{score}:Q")
+        x=x, y=_qy("value", score),
+        tooltip=["city", alt.Tooltip("distance_km:Q", format=".0f", title=dist),
+                 alt.Tooltip("value:Q", format=".1f", title=score)])
+    layers = dots + alt.Chart(pd.DataFrame({"value": [fit["national_mean"]]})).mark_rule(
+        color="#d95f02", strokeDash=[4, 3]).encode(y=_qy("value", score))
+    if np.isfinite(fit["slope"]) and len(df):
+        d = np.geomspace(df["distance_km"].min(), df["distance_km"].max(), 30)
+        line = pd.DataFrame({"distance_km": d, "value": fit["intercept"] + fit["slope"] * np.log(d)})
+        layers += alt.Chart(line).mark_line(color="#333333").encode(x=x, y=_qy("value", score))
     return layers.properties(height=260)
 
 
@@ -133,7 +149,8 @@ def _decay_text(fit: dict, lang: str) -> str:
         return t("sp_too_few", lang)
     text = t("sp_decay_fit", lang, a=fit["intercept"], b=fit["slope"], pd=fit["per_doubling"],
              lo=fit["ci_low"] * np.log(2), hi=fit["ci_high"] * np.log(2), r2=fit["r2"], n=fit["n"])
-    fade = (t("sp_fade", lang, km=fit["fade_km"]) if np.isfinite(fit["fade_km"])
+    fade = (t("sp_no_sig_decay", lang) if not fit.get("significant", True)
+            else t("sp_fade", lang, km=fit["fade_km"]) if np.isfinite(fit["fade_km"])
             else t("sp_no_fade", lang, km=fit["max_km"]))
     return f"{text} {fade}" if lang == "en" else text + fade
 
@@ -173,8 +190,37 @@ def render(ctx: Ctx) -> None:
                    format_func=lambda w: t(f"sp_weights_{w}", lang))
     k = b.slider(t("sp_k", lang), 3, 12, 6, key="sp_k") if kind == "knn" else 6
     alpha = c.selectbox(t("sp_alpha", lang), (0.05, 0.01, 0.1), key="sp_alpha")
+    _spillover_section(key, ds, kind, k, alpha, lang)
+
+    st.subheader(t("sp_rings_title", lang))
+    if cores.empty:
+        st.info(t("sp_no_cores", lang))
+        return
+    names = dict(zip(cores["adcode"].astype(int), cores["city"]))
+    core = st.selectbox(t("sp_core", lang), list(names), format_func=names.get, key="sp_core")
+    fit = cores.set_index("adcode").loc[core].to_dict()
+    one, two = st.columns(2)
+    one.altair_chart(_ring_chart(rings[rings["adcode"] == core], fit["national_mean"], lang), width="stretch")
+    two.altair_chart(_decay_chart(points[core], fit, lang), width="stretch")
+    st.caption(_decay_text(fit, lang) + " " + t("reg_distance_def", lang, r=r_km))
+    with st.expander(t("sp_cores_table", lang)):
+        wide = rings.pivot(index="city", columns="ring", values="mean").round(1)
+        st.dataframe(cores.set_index("city")[["score", "slope", "ci_low", "ci_high", "per_doubling", "r2", "n",
+                                              "significant", "fade_km", "fade_ring"]].round(2).join(wide),
+                     width="stretch")
+
+
+def _spillover_section(key, ds, kind: str, k: int, alpha: float, lang: str) -> None:
+    """Moran's I, the scatterplot and the class counts, or an ``st.info`` saying why not."""
+    reason = spatial.too_few(ds, lang=lang)
+    if reason:
+        st.info(reason)
+        return
     try:
         result, local, w_zh, w_en = _spill(key, ds, kind, k, alpha)
+    except spatial.TooFewUnits as err:
+        st.info(err.reason(lang))
+        return
     except ValueError as err:
         st.warning(t("sp_error", lang, error=err))
         return
@@ -190,16 +236,3 @@ def render(ctx: Ctx) -> None:
         st.dataframe(_counts(result["lisa_counts"], "lisa", lang), hide_index=True)
         st.caption(t("sp_gi_counts", lang))
         st.dataframe(_counts(result["gi_counts"], "gi", lang), hide_index=True)
-
-    st.subheader(t("sp_rings_title", lang))
-    names = dict(zip(cores["adcode"].astype(int), cores["city"]))
-    core = st.selectbox(t("sp_core", lang), list(names), format_func=names.get, key="sp_core")
-    fit = cores.set_index("adcode").loc[core].to_dict()
-    one, two = st.columns(2)
-    one.altair_chart(_ring_chart(rings[rings["adcode"] == core], fit["national_mean"], lang), width="stretch")
-    two.altair_chart(_decay_chart(points[core], fit, lang), width="stretch")
-    st.caption(_decay_text(fit, lang) + " " + t("reg_distance_def", lang, r=r_km))
-    with st.expander(t("sp_cores_table", lang)):
-        wide = rings.pivot(index="city", columns="ring", values="mean").round(1)
-        st.dataframe(cores.set_index("city")[["score", "slope", "ci_low", "ci_high", "per_doubling", "r2", "n",
-                                              "fade_km", "fade_ring"]].round(2).join(wide), width="stretch")
