@@ -47,3 +47,30 @@ def with_change(other: Dataset, base: Dataset, metric: str = "score", name: str 
     scores[name] = scores["adcode"].map(diff[CHANGE]).astype(float)
     scores[f"rank_{name}"] = scores["adcode"].map(diff[RANK_CHANGE]).astype("Float64")
     return dataclasses.replace(other, scores=scores)
+
+
+def shift_table(edited: Dataset, published: Dataset, lang: str = "zh") -> pd.DataFrame:
+    """Edited against published weights, one row per city scored in either: score, rank and tier
+    (name) before and after, ``rank_shift`` (positive = moved up) and ``tier_moved``. Cities that
+    change tier come first, then by the size of the rank move."""
+    def side(ds: Dataset) -> pd.DataFrame:
+        names = dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
+        s = ds.scores
+        return pd.DataFrame({"adcode": s["adcode"], "city": s["city"], "score": s["score"],
+                             "rank": s["rank"].astype("Float64"),
+                             "tier": s["tier"].map(names).astype(object)})
+
+    out = side(published).merge(side(edited), on="adcode", how="outer",
+                                suffixes=("_published", "_edited"))
+    out = out.dropna(subset=["score_published", "score_edited"], how="all")
+    out["city"] = out["city_published"].fillna(out["city_edited"])
+    out["rank_shift"] = (out["rank_published"] - out["rank_edited"]).astype("Int64")
+    for col in ("rank_published", "rank_edited"):
+        out[col] = out[col].astype("Int64")
+    out["tier_moved"] = (out["tier_published"] != out["tier_edited"]) & out["tier_edited"].notna()
+    out["_order"] = out["rank_shift"].abs().astype("Float64").fillna(-1)
+    out = out.sort_values(["tier_moved", "_order", "rank_edited"], ascending=[False, False, True],
+                          na_position="last")
+    cols = ["adcode", "city", "score_published", "score_edited", "rank_published", "rank_edited",
+            "rank_shift", "tier_published", "tier_edited", "tier_moved"]
+    return out[cols].reset_index(drop=True)

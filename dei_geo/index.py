@@ -9,10 +9,16 @@ Weight rule — how the printed weights (附录01, ``indicators.csv``) become th
    each. Every other group already sums to 100% and is unchanged.
 3. Edited weights go through step 2 too (sliders need not add up to 100).
 
-A parent is computed from its children wherever the table has any of them (a supplied parent value
-is then used only for cities whose computed value is missing, and the difference is reported).
-Missing children, per ``missing``: ``report`` (default) leaves the parent empty and lists the gap;
-``zero`` counts them as 0; ``renormalise`` averages the children present over their weights.
+A parent is computed from its children wherever the table has any of them. Missing children, per
+``missing``: ``report`` (default) leaves the parent empty and lists the gap; ``zero`` counts them as
+0; ``renormalise`` averages the children present over their weights.
+
+A parent value the user supplied is replaced by the computed one only for a city whose children are
+ALL present, each one supplied or itself computed from complete children (so nothing imputed goes
+into it); the largest difference is then reported. Everywhere else the supplied value is kept,
+whatever ``missing`` says, and the gap table (effect ``kept``) and a note say so: a file with
+总分 and 数字经济 only keeps its 总分. ``missing`` applies to parents the user did not supply (or left
+blank for that city).
 """
 
 from __future__ import annotations
@@ -122,6 +128,9 @@ def compute(table: pd.DataFrame, weights: dict[str, float] | None = None,
     # an all-blank column (e.g. an unfilled template column) counts as absent
     have = {m: base[m].astype(float) for m in columns.metrics() if m in base and base[m].notna().any()}
     supplied = set(have)
+    # per city: the value is real data (supplied, or computed from complete children only)
+    complete = {m: v.notna() for m, v in have.items()}
+    blank = pd.Series(False, index=base.index)
     computed: set[str] = set()
     gaps, notes = [], []
     for node in _order():
@@ -129,17 +138,29 @@ def compute(table: pd.DataFrame, weights: dict[str, float] | None = None,
         if not any(k in have for k in kids):
             continue
         absent = [k for k in kids if k not in have]
-        if absent:
-            notes.append(("note_absent", {"node": node, "children": "|".join(absent),
-                                          "effect": missing}))
         x = pd.DataFrame({k: have.get(k, pd.Series(float("nan"), index=base.index)) for k in kids})
         weight = pd.Series([w[k] for k in kids], index=kids)
         value = _aggregate(x, weight, missing)
-        gaps += _gaps(node, x, absent, computed, missing)
+        full = pd.concat([complete.get(k, blank) for k in kids], axis=1).all(axis=1)
+        kept = pd.Series(False, index=base.index)
         if node in supplied:
-            diff = (value - have[node]).abs().max()
-            notes.append(("note_replaced", {"node": node, "diff": 0.0 if pd.isna(diff) else diff}))
-            value = value.fillna(have[node])
+            given = have[node]
+            kept = given.notna() & ~full
+            redone = given.notna() & full
+            if redone.any():
+                diff = (value[redone] - given[redone]).abs().max()
+                notes.append(("note_replaced", {"node": node, "diff": float(diff),
+                                                "n": int(redone.sum())}))
+            if kept.any():
+                notes.append(("note_kept", {"node": node, "n": int(kept.sum())}))
+            value = value.where(full | given.isna(), given)
+            complete[node] = given.notna() | full
+        else:
+            complete[node] = full & value.notna()
+        if absent:  # "kept" when no city gets the missing rule for this branch
+            notes.append(("note_absent", {"node": node, "children": "|".join(absent),
+                                          "effect": "kept" if kept[~full].all() else missing}))
+        gaps += _gaps(node, x, absent, computed, missing, kept)
         have[node] = value
         computed.add(node)
     values = pd.DataFrame({m: have[m] for m in columns.metrics() if m in have}).reset_index()
@@ -156,14 +177,15 @@ def _aggregate(x: pd.DataFrame, weight: pd.Series, missing: str) -> pd.Series:
     return (x * weight).sum(axis=1, skipna=False)
 
 
-def _gaps(node, x, absent, computed, missing) -> list[tuple]:
-    """Cities with a missing child that is an input (computed children report their own gaps)."""
+def _gaps(node, x, absent, computed, missing, kept) -> list[tuple]:
+    """Cities with a missing child that is an input (computed children report their own gaps);
+    effect ``kept`` where the city's supplied value of ``node`` was kept."""
     cause = [k for k in x.columns if k not in computed and k not in absent]
     if not cause:
         return []
     blank = x[cause].isna()
     effect = {"report": "not_computed", "zero": "as_zero", "renormalise": "renormalised"}[missing]
-    return [(adcode, node, "|".join(b.index[b]), effect)
+    return [(adcode, node, "|".join(b.index[b]), "kept" if kept[adcode] else effect)
             for adcode, b in blank[blank.any(axis=1)].iterrows()]
 
 
@@ -189,4 +211,12 @@ def scored_frame(ds: datasets.Dataset, lang: str = "zh") -> pd.DataFrame:
     out = pd.concat([out, s[metrics + derived].round(4)], axis=1)
     out["score"] = out["score"].round(4)
     return out.sort_values(["rank", "adcode"], na_position="last").reset_index(drop=True)
+
+
+def scored_csv(ds: datasets.Dataset, lang: str = "zh") -> bytes:
+    """``scored_frame`` as CSV bytes via ``table_export.to_csv``: UTF-8 with BOM, text cells that a
+    spreadsheet would run as a formula (a city or file name starting with ``=`` …) neutralised."""
+    from .table_export import to_csv
+
+    return to_csv(scored_frame(ds, lang))
 

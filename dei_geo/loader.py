@@ -5,6 +5,8 @@ UTF-16 with a BOM (Excel's "Unicode text") is accepted too. The delimiter is the
 ``,``, tab and ``;`` in the first lines. The header is the first of the first ``HEADER_SCAN_ROWS``
 rows naming a city or adcode column, so title rows above it are skipped. Row numbers are the ones
 Excel shows (1-based, title rows counted). Problems with the whole file raise ``FileProblem``.
+A file named .xlsx that is no ZIP is read as CSV if it is one (a renamed CSV); otherwise it is
+reported as not a valid Excel file (``not_xlsx``), not as whatever the CSV reader tripped over.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ MAX_ROWS = 100_000
 MAX_COLUMNS = 500
 HEADER_SCAN_ROWS = 10
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other OLE2 files)
+_XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 
 class FileProblem(ValueError):
@@ -200,10 +203,17 @@ def read(source, name: str | None = None, sheet: str | None = None,
     if data.startswith(_OLE):
         raise FileProblem("legacy_xls", name)
     if not is_xlsx(data):
+        ext = Path(name).suffix.lower()
+        fake = ext in _XLSX_SUFFIXES  # named .xlsx but no ZIP inside
         if sheet:
-            raise FileProblem("sheet_in_csv", name, sheet=sheet)
-        rows, encoding = _csv_rows(data, name)
-        return _table(rows, name, None, encoding=encoding)
+            raise FileProblem("not_xlsx" if fake else "sheet_in_csv", name, sheet=sheet, ext=ext)
+        try:
+            rows, encoding = _csv_rows(data, name)
+            return _table(rows, name, None, encoding=encoding)
+        except FileProblem:
+            if fake:  # random bytes, or a renamed CSV that does not read as one either
+                raise FileProblem("not_xlsx", name, ext=ext) from None
+            raise
     wb = _workbook(data, name)
     try:
         names = list(wb.sheetnames)

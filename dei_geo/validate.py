@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import columns, loader, places
+from . import columns, loader, places, table_export
 from .i18n import t
 
 MISSING = {"", "-", "—", "–", "na", "n/a", "null", "none", "无", "缺失", "暂无"}
@@ -100,8 +100,14 @@ class Report:
         return out.rename(columns={"row": t("di_col_row", lang)})
 
     def rejected_csv(self, lang: str = "zh") -> bytes:
-        """``rejected_frame`` as CSV, UTF-8 with BOM (opens correctly in Excel)."""
-        return self.rejected_frame(lang).to_csv(index=False).encode("utf-8-sig")
+        """``rejected_frame`` as CSV, UTF-8 with BOM (opens correctly in Excel); cells from the
+        user's file that Excel would run as a formula (``=cmd|…``) are neutralised."""
+        return table_export.to_csv(self.rejected_frame(lang))
+
+    def issues_csv(self, lang: str = "zh") -> bytes:
+        """``issues_frame`` as CSV, UTF-8 with BOM, formula-like text (values quoted from the
+        file) neutralised."""
+        return table_export.to_csv(self.issues_frame(lang))
 
     def to_dict(self, lang: str = "zh") -> dict:
         """JSON-ready summary and every issue."""

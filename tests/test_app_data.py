@@ -107,3 +107,69 @@ def test_english_and_hostile_file_names(app):
     assert app.session_state["returned"]["cities"] == 1
     assert app.session_state["returned"]["metrics"] == ["score", "change", "rank_change"]
     assert "Your data (<img" in app.session_state["returned"]["label"]  # escaped where it is drawn
+
+
+def _recording_downloads(monkeypatch) -> dict:
+    """The bytes the panel hands to ``st.download_button``, by widget key."""
+    import streamlit
+
+    got, original = {}, streamlit.download_button
+
+    def record(label, data, *args, **kw):
+        got[kw.get("key")] = data
+        return original(label, data, *args, **kw)
+
+    monkeypatch.setattr(streamlit, "download_button", record)
+    return got
+
+
+def test_downloads_built_from_the_file_neutralise_formulas(app, monkeypatch):
+    import io
+
+    import pandas as pd
+
+    got = _recording_downloads(monkeypatch)
+    evil = "=cmd|' /C calc'!A0"
+    _upload(app, "evil.csv", f'城市,总分\n杭州,93.5\n"{evil}",80\n宁波,"-2+3"\n'.encode())
+    assert {"di_dl_issues", "di_dl_rejected", "di_dl_scored"} <= set(got)
+    for key in ("di_dl_issues", "di_dl_rejected", "di_dl_scored"):
+        data = got[key]
+        assert data.startswith(b"\xef\xbb\xbf"), key
+        cells = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str,
+                            keep_default_na=False).to_numpy().ravel().tolist()
+        assert not any(c.startswith(("=", "+", "-", "@")) for c in cells), key
+    rejected = pd.read_csv(io.BytesIO(got["di_dl_rejected"]), encoding="utf-8-sig", dtype=str)
+    assert "'" + evil in rejected["城市"].tolist()
+    scored = pd.read_csv(io.BytesIO(got["di_dl_scored"]), encoding="utf-8-sig")
+    assert scored.loc[0, "score"] == 93.5  # numbers stay numbers
+
+
+def test_a_supplied_overall_is_kept_when_only_one_pillar_is_given(app):
+    data = "城市,总分,数字经济\n杭州,93.5,96\n宁波,80,70\n".encode()
+    for missing in ("zero", "renormalise", "report"):
+        _upload(app, "p.csv", data)
+        if app.radio(key="di_missing").value != missing:
+            app.radio(key="di_missing").set_value(missing).run()
+        scores = app.session_state["returned"]["scores"]
+        assert scores["杭州"] == pytest.approx(93.5) and scores["宁波"] == pytest.approx(80.0), missing
+        captions = " ".join(c.value for c in app.caption)
+        assert "也能由其子项计算" not in captions and "相差" not in captions, missing
+        assert "沿用表中填报值" in captions, missing
+        legend = app.session_state["legend"]
+        assert any("一线" in label and n == 1 for label, n in legend.items()), (missing, legend)
+
+
+def test_weight_view_shows_percentages_and_tier_moves(app):
+    _upload(app, "pillars.csv", _pillar_file())
+    app.slider(key="di_w_infrastructure").set_value(60).run()
+    weights = _frame(app, "使用权重")
+    used = dict(zip(weights["指标"], weights["使用权重"]))
+    assert used["数字基础设施"] == pytest.approx(100 * 60 / 145, abs=0.01)  # 41.38 (%), not 0.4138
+    assert weights["印刷权重"].max() == pytest.approx(25.0)
+    shift = _frame(app, "变化（正数为上升）")
+    assert {"分级（公布权重）", "分级（调整后）", "排名（公布权重）", "排名（调整后）",
+            "得分（公布权重）", "得分（调整后）"} <= set(shift.columns)
+    moved = shift["分级（公布权重）"] != shift["分级（调整后）"]
+    assert moved.any() and moved.iloc[: moved.sum()].all()  # tier moves listed first
+    assert any("改变了分级" in c.value for c in app.caption)
+    assert (shift["排名（公布权重）"] - shift["排名（调整后）"] == shift["变化（正数为上升）"]).all()

@@ -1,6 +1,8 @@
 """The index engine: weights after the documented rule, a hand-computed aggregation, missing
 indicators, edited weights, ranks and tiers, comparison, pillar maps, and ``dei-geo score``."""
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -141,6 +143,79 @@ def test_a_supplied_parent_is_replaced_by_the_computed_value_and_said_so():
     assert ds.scores["score"].tolist() == [50.0, 42.0]  # 宁波 cannot be computed: supplied kept
     (note,) = [n for n in result.notes if n[0] == "note_replaced"]
     assert note[1]["node"] == "score" and note[1]["diff"] == pytest.approx(49)
+
+
+@pytest.mark.parametrize("missing", index.MISSING)
+def test_a_supplied_overall_with_incomplete_children_is_kept_under_every_missing_rule(missing):
+    """城市,总分,数字经济: 总分 cannot be recomputed from one pillar of five, whatever ``missing`` says."""
+    table = pd.DataFrame({"adcode": [HZ, NB], "score": [93.5, 80.0], "economy": [96.0, 70.0]})
+    ds, result = index.score_dataset(table, "s", missing=missing)
+    s = ds.scores.set_index("adcode")
+    assert s.loc[HZ, "score"] == pytest.approx(93.5) and s.loc[NB, "score"] == pytest.approx(80.0)
+    assert s.loc[HZ, "tier"] == "t1" and s.loc[HZ, "economy"] == pytest.approx(96.0)
+    assert not [n for n in result.notes if n[0] == "note_replaced"]  # nothing was recomputed
+    assert ("note_kept", {"node": "score", "n": 2}) in result.notes
+    (absent,) = [p for k, p in result.notes if k == "note_absent"]
+    assert absent["effect"] == "kept"
+    text = " ".join(result.messages("zh"))
+    assert "也能由其子项计算" not in text and "相差" not in text
+    assert "2 个城市的子项不全，沿用表中填报值" in text and "沿用填报值" in text
+    assert "supplied value is kept" in " ".join(result.messages("en"))
+
+
+@pytest.mark.parametrize("missing", index.MISSING)
+def test_a_supplied_parent_is_replaced_only_where_all_children_are_present(missing):
+    """杭州 has all five pillars: its 总分 is recomputed; 宁波 lacks 数字生态: its 总分 is kept; 温州
+    supplied no 总分: it is computed under the missing rule."""
+    wz = places.resolve("温州")
+    pillars = {"infrastructure": 60.0, "economy": 60.0, "society": 60.0, "government": 60.0}
+    table = pd.DataFrame({"adcode": [HZ, NB, wz], "score": [99.0, 42.0, None],
+                          **{p: [v, v, v] for p, v in pillars.items()},
+                          "ecology": [60.0, None, None]})
+    ds, result = index.score_dataset(table, "s", missing=missing)
+    s = ds.scores.set_index("adcode")["score"]
+    assert s[HZ] == pytest.approx(60.0) and s[NB] == pytest.approx(42.0)
+    expected = {"report": None, "zero": 0.9 * 60, "renormalise": 60.0}[missing]
+    assert pd.isna(s[wz]) if expected is None else s[wz] == pytest.approx(expected)
+    (replaced,) = [p for k, p in result.notes if k == "note_replaced"]
+    assert replaced["diff"] == pytest.approx(39) and replaced["n"] == 1
+    assert ("note_kept", {"node": "score", "n": 1}) in result.notes
+    gaps = result.gaps.set_index("adcode")
+    assert gaps.loc[NB, "effect"] == "kept"
+    assert gaps.loc[wz, "effect"] == {"report": "not_computed", "zero": "as_zero",
+                                      "renormalise": "renormalised"}[missing]
+
+
+def test_imputed_children_do_not_replace_a_supplied_parent():
+    """A pillar computed with a child counted as 0 is not real data: the supplied 总分 stays."""
+    table = _table({"infrastructure.information.computing": float("nan")})
+    table["score"] = [77.0, 66.0]
+    ds, result = index.score_dataset(table, "z", missing="zero")
+    s = ds.scores.set_index("adcode")
+    assert s.loc[HZ, "score"] == pytest.approx(77.0)  # kept: 数字基础设施 was imputed
+    assert s.loc[HZ, "infrastructure"] < 50  # the pillar itself is computed with the 0
+    assert s.loc[NB, "score"] == pytest.approx(50.0)  # complete: recomputed
+    assert ("note_kept", {"node": "score", "n": 1}) in result.notes
+
+
+def test_cli_score_zero_keeps_the_supplied_overall(tmp_path, capsys):
+    src, out = tmp_path / "p.csv", tmp_path / "scored.csv"
+    src.write_text("城市,总分,数字经济\n杭州,93.5,96\n宁波,80,70\n", encoding="utf-8")
+    assert cli.main(["score", str(src), "--out", str(out), "--missing", "zero"]) == 0
+    printed = capsys.readouterr().out
+    assert "沿用表中填报值" in printed and "相差" not in printed
+    got = pd.read_csv(out, encoding="utf-8-sig").set_index("city")
+    assert got.loc["杭州", "score"] == pytest.approx(93.5) and got.loc["杭州", "tier"] == "一线城市"
+
+
+def test_scored_csv_neutralises_formula_text():
+    table = pd.DataFrame({"adcode": [HZ, NB], "score": [90.0, 80.0]})
+    ds, _ = index.score_dataset(table, "x")
+    ds.scores.loc[0, "city"] = "=HYPERLINK(\"http://x\")"
+    data = index.scored_csv(ds)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back.loc[0, "city"] == "'=HYPERLINK(\"http://x\")" and back.loc[0, "score"] == 90.0
 
 
 def test_blank_template_columns_count_as_absent():

@@ -170,3 +170,26 @@ def test_formatted_but_empty_cells_far_out_are_not_data():
     wb.save(out)
     raw = loader.read(out.getvalue(), name="styled.xlsx")
     assert raw.header == ["城市", "总分"] and raw.rows == [(2, ["杭州", 92.9])]
+
+
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 8,  # random bytes saved as .xlsx
+    "随便写点什么\n没有表头\n".encode(),  # a text file renamed .xlsx that is no score table either
+    "城市;总分\n".encode("utf-16-le")[:7],  # truncated junk
+])
+def test_a_fake_xlsx_is_reported_as_not_an_excel_file(data):
+    p = _problem(data, name="成绩.xlsx")
+    assert p.code == "not_xlsx" and p.params["ext"] == ".xlsx"
+    assert _problem(data, name="成绩.xlsx", sheet="Sheet1").code == "not_xlsx"
+    from dei_geo import validate
+
+    report = validate.validate(data, name="成绩.xlsx")
+    why, fix = report.issues[0].why("zh"), report.issues[0].fix("zh")
+    assert "不是有效的 Excel 文件" in why and "找不到表头" not in why
+    assert "WPS" in fix and "CSV" in fix
+    assert "not a valid Excel file" in report.issues[0].why("en")
+
+
+def test_a_csv_renamed_xlsx_that_reads_as_csv_is_read():
+    table = loader.read("城市,总分\n杭州,93.5\n".encode(), name="renamed.xlsx")
+    assert table.header == ["城市", "总分"] and table.encoding == "UTF-8"

@@ -181,3 +181,19 @@ def test_cli_validate_usage_error_exits_2():
     done = subprocess.run([sys.executable, "-m", "dei_geo.cli", "validate", "--format", "xml", "f.csv"],
                           capture_output=True, text=True)
     assert done.returncode == 2
+
+
+def test_downloads_neutralise_formula_cells_from_the_file():
+    evil = "=cmd|' /C calc'!A0"
+    r = _csv(f'城市,总分\n杭州,90\n"{evil}",80\n宁波,"+1+1"\n')
+    for data in (r.rejected_csv("zh"), r.issues_csv("zh"), r.issues_csv("en")):
+        assert data.startswith(b"\xef\xbb\xbf")
+        back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        cells = back.to_numpy().ravel().tolist()
+        assert not any(isinstance(c, str) and c.startswith(("=", "+", "-", "@")) for c in cells)
+        assert "'" + evil in cells
+    rejected = pd.read_csv(io.BytesIO(r.rejected_csv("zh")), encoding="utf-8-sig", dtype=str)
+    assert "'" + evil in rejected["城市"].tolist() and "'+1+1" in rejected["总分"].tolist()
+    issues = pd.read_csv(io.BytesIO(r.issues_csv("zh")), encoding="utf-8-sig", dtype=str)
+    assert "'" + evil in issues["内容"].tolist()
+    assert issues["行"].tolist() == ["3", "4"]  # numbers stay numbers

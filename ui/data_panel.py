@@ -8,8 +8,6 @@ every pillar/indicator present or computed, ``rank``/``tier``, and when availabl
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -18,14 +16,7 @@ from dei_geo.datasets import Dataset
 from dei_geo.i18n import t
 
 from .state import Ctx
-
-_MD = re.compile(r"([\\`*_{}\[\]()#+!|<>~$])")  # markdown/HTML syntax; "." and "-" are harmless
-
-
-def _plain(text) -> str:
-    """User text (file names) made inert in Streamlit markdown."""
-    return _MD.sub(r"\\\1", str(text))
-
+from .text import plain
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validated(data: bytes, name: str, sheet: str | None) -> validate.Report:
@@ -59,15 +50,15 @@ def _templates(lang: str) -> None:
 
 
 def _report(report: validate.Report, lang: str) -> None:
-    line = _plain(report.summary(lang))
+    line = plain(report.summary(lang))
     (st.success if report.ok else st.error)(line)
     if report.encoding or report.sheet:
-        st.caption(_plain(t("di_read_as", lang, encoding=report.encoding or "XLSX",
+        st.caption(plain(t("di_read_as", lang, encoding=report.encoding or "XLSX",
                             sheet=report.sheet or "—", row=report.header_row)))
     if report.issues:
         st.dataframe(report.issues_frame(lang), hide_index=True, width="stretch", key="di_issues")
         st.download_button(t("di_download_issues", lang),
-                           report.issues_frame(lang).to_csv(index=False).encode("utf-8-sig"),
+                           report.issues_csv(lang),
                            file_name="issues.csv", mime="text/csv", key="di_dl_issues")
     if len(report.rejected):
         st.download_button(t("di_download_rejected", lang), report.rejected_csv(lang),
@@ -78,6 +69,18 @@ def _reset_weights() -> None:
     for pillar, w in index.printed_weights().items():
         if pillar in columns.pillars():
             st.session_state[f"di_w_{pillar}"] = round(w * 100)
+
+
+def _percent_table(table: pd.DataFrame, lang: str, key: str) -> None:
+    """A weight table with fractions shown as percentages, like the sliders (0.4231 → 42.31%)."""
+    names = {"name": t("di_col_indicator", lang), "printed": t("di_col_printed", lang),
+             "used": t("di_col_used", lang), "changed": t("di_col_changed", lang)}
+    table = table.copy()
+    for col in ("printed", "used"):
+        table[col] = (table[col].astype(float) * 100).round(2)
+    st.dataframe(table.rename(columns=names), hide_index=True, width="stretch", key=key,
+                 column_config={names[c]: st.column_config.NumberColumn(names[c], format="%.2f%%")
+                                for c in ("printed", "used")})
 
 
 def _weights(lang: str) -> dict[str, float]:
@@ -97,23 +100,16 @@ def _weights(lang: str) -> dict[str, float]:
             return {}
         table = index.weight_table(chosen, lang)
         table = table[table["level"] == 1][["name", "printed", "used"]]
-        st.dataframe(table.rename(columns={"name": t("di_col_indicator", lang),
-                                           "printed": t("di_col_printed", lang),
-                                           "used": t("di_col_used", lang)}),
-                     hide_index=True, width="stretch", key="di_weight_table")
+        _percent_table(table, lang, "di_weight_table")
         with st.expander(t("di_weights_all", lang)):
             full = index.weight_table(None, lang)[["id", "name", "printed", "used", "changed"]]
-            st.dataframe(full.rename(columns={"name": t("di_col_indicator", lang),
-                                              "printed": t("di_col_printed", lang),
-                                              "used": t("di_col_used", lang),
-                                              "changed": t("di_col_changed", lang)}),
-                         hide_index=True, width="stretch", key="di_weight_full")
+            _percent_table(full, lang, "di_weight_full")
     return {p: w for p, w in chosen.items() if abs(w - printed[p]) > 1e-9}
 
 
 def _gaps(result: index.Result, ds: Dataset, lang: str) -> None:
     for message in result.messages(lang):
-        st.caption(_plain(message))
+        st.caption(plain(message))
     if result.gaps.empty:
         return
     city = ds.scores.set_index("adcode")["city"]
@@ -128,17 +124,21 @@ def _gaps(result: index.Result, ds: Dataset, lang: str) -> None:
         st.dataframe(shown, hide_index=True, width="stretch", key="di_gap_table")
 
 
-def _shift_table(ds: Dataset, lang: str) -> None:
-    s = ds.scores.dropna(subset=["rank_shift"])
-    s = s.reindex(s["rank_shift"].abs().sort_values(ascending=False).index)
-    tiers = dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
+def _shift_table(ds: Dataset, published: Dataset, lang: str) -> None:
+    """Rank and tier before (published weights) and after (edited); tier moves first."""
+    s = change.shift_table(ds, published, lang)
+    moved = int(s["tier_moved"].sum())
+    if moved:
+        st.caption(t("di_tier_moved", lang, n=moved))
     st.dataframe(pd.DataFrame({
         t("col_city", lang): s["city"],
-        t("di_col_rank_published", lang): (s["rank"] + s["rank_shift"]).astype("Int64"),
-        t("di_col_rank_edited", lang): s["rank"],
-        t("di_col_rank_shift", lang): s["rank_shift"].astype("Int64"),
-        t("di_col_score_edited", lang): s["score"].round(2),
-        t("col_tier", lang): s["tier"].map(tiers).astype(object),
+        t("di_col_tier_published", lang): s["tier_published"],
+        t("di_col_tier_edited", lang): s["tier_edited"],
+        t("di_col_rank_published", lang): s["rank_published"],
+        t("di_col_rank_edited", lang): s["rank_edited"],
+        t("di_col_rank_shift", lang): s["rank_shift"],
+        t("di_col_score_published", lang): s["score_published"].round(2),
+        t("di_col_score_edited", lang): s["score_edited"].round(2),
     }), hide_index=True, width="stretch", key="di_shift_table")
 
 
@@ -198,10 +198,10 @@ def render(ctx: Ctx) -> Dataset | None:
         published, _ = index.score_dataset(table, label, None, missing)
         ds = change.with_change(ds, published, name="shift")
         st.markdown(f"**{t('di_shift_header', lang)}**")
-        _shift_table(ds, lang)
+        _shift_table(ds, published, lang)
     if ds.scores["score"].notna().any():
         ds = change.with_change(ds, ctx.ds, name="change")
-        with st.expander(t("di_compare", lang, base=_plain(ctx.ds.label))):
+        with st.expander(t("di_compare", lang, base=plain(ctx.ds.label))):
             diff = change.compare(ctx.ds, ds, lang=lang).drop(columns="adcode")
             names = {"city": "col_city", "value_base": "di_col_base", "value_other": "di_col_other",
                      "change": "di_col_change", "rank_base": "di_col_rank_base",
@@ -209,7 +209,6 @@ def render(ctx: Ctx) -> Dataset | None:
                      "note": "col_note"}
             st.dataframe(diff.rename(columns={k: t(v, lang) for k, v in names.items()}).round(2),
                          hide_index=True, width="stretch", key="di_compare_table")
-    st.download_button(t("di_download_scored", lang), index.scored_frame(ds).to_csv(index=False)
-                       .encode("utf-8-sig"), file_name="scored.csv", mime="text/csv",
-                       key="di_dl_scored")
+    st.download_button(t("di_download_scored", lang), index.scored_csv(ds, lang),
+                       file_name="scored.csv", mime="text/csv", key="di_dl_scored")
     return ds
