@@ -7,7 +7,8 @@ from streamlit_folium import st_folium
 
 from dei_geo import assets, boundaries, classify, columns, export, maps, region_layers, selection
 from dei_geo.i18n import LANGS, t
-from ui import compare, data_panel, export_panel, overview, profile, regions_panel, selected, state
+from ui import (compare, data_panel, export_panel, overview, profile, regions_panel, selected,
+                state, widgets)
 
 st.set_page_config(page_title="DEI 城市数字化发展指数", layout="wide")
 
@@ -18,14 +19,14 @@ lang = st.sidebar.radio(
 selected.init(lang)  # the selected city: session state + ?city=; search box, map clicks, links
 with st.sidebar:
     selected.search_box(lang)
-scheme = st.sidebar.selectbox(
-    t("classification", lang), classify.SCHEMES, format_func=lambda s: t(f"scheme_{s}", lang),
-    key="scheme",
+scheme = widgets.select(
+    st.sidebar, t("classification", lang), classify.SCHEMES,
+    lambda s: t(f"scheme_{s}", lang), "scheme", lang,
 )
 k = st.sidebar.slider(t("classes", lang), 3, 7, 5, key="k") if scheme != "tiers" else 5
 layer_keys = st.sidebar.multiselect(
     t("layer_pick", lang), region_layers.KEYS, format_func=lambda key: t(f"layer_name_{key}", lang),
-    help=t("layer_pick_help", lang), key="layers",
+    help=t("layer_pick_help", lang), placeholder=t("layer_pick_none", lang), key="layers",
 )
 bundled = state.bundled()
 
@@ -40,21 +41,24 @@ with data_tab:
 use_user = user_ds is not None and st.sidebar.toggle(t("di_show_user", lang), key="di_show_user")
 shown = user_ds if use_user else bundled
 options = columns.available(shown.scores, lang)
-metric = st.sidebar.selectbox(
-    t("di_metric_select", lang), list(options), format_func=options.get, key="metric"
-)
+metric = widgets.select(st.sidebar, t("di_metric_select", lang), options, options.get, "metric", lang)
 ctx = state.Ctx(lang=lang, ds=shown, scheme=scheme, k=k, metric=metric)
 
+def prepared(scheme: str, k: int):
+    if use_user:
+        return data_panel.prepared(shown, metric, scheme, k, lang)
+    return state.prepared(scheme, k, lang, metric)
+
+
 try:
-    pm = (data_panel.prepared(shown, metric, scheme, k, lang) if use_user
-          else state.prepared(scheme, k, lang, metric))
+    pm = prepared(scheme, k)
 except boundaries.GeodataMissing as err:
     st.error(t("geodata_missing", lang, error=err))
     st.stop()
-except ValueError as err:  # e.g. a pillar with 25 published values cannot make 7 classes
+except classify.TooFewValues as err:  # e.g. 5 published pillar scores cannot make 7 classes
     with map_area:
-        st.warning(str(err))
-    st.stop()
+        st.warning(t("too_few_values", lang, got=err.got, k=err.k))
+    pm = prepared("tiers", 5)
 layers = (
     [layer for layer in state.layer_data(state.dataset_key(shown), shown, lang) if layer.key in layer_keys]
     if layer_keys else []
@@ -90,6 +94,8 @@ with map_area:
             on_click="ignore",
         )
     with right:
+        if use_user:
+            st.info(t("report_panel_note", lang))
         if selected.current() is None:
             st.caption(t("select_hint", lang))
             overview.render(report, units=len(pm.cities["features"]))

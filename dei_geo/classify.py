@@ -23,6 +23,14 @@ PALETTE = {
 UNSCORED_COLOR = "#d9d9d9"
 
 
+class TooFewValues(ValueError):
+    """A metric has fewer distinct values than the classes asked for."""
+
+    def __init__(self, scheme: str, k: int, got: int):
+        self.scheme, self.k, self.got = scheme, k, got
+        super().__init__(f"{scheme} needs at least {k} distinct values, got {got}")
+
+
 @dataclass(frozen=True)
 class Classes:
     """Class of every value (index into ``labels``; -1 = no class) and the legend rows."""
@@ -77,7 +85,7 @@ def by_mapclassify(values: pd.Series, scheme: str, k: int) -> Classes:
         raise ValueError(f"k must be one of {sorted(PALETTE)}, got {k}")
     present = values.dropna()
     if present.nunique() < k:
-        raise ValueError(f"{scheme} needs at least {k} distinct values, got {present.nunique()}")
+        raise TooFewValues(scheme, k, present.nunique())
     if scheme == "quantiles":
         model = mapclassify.Quantiles(present.to_numpy(), k=k)
     elif scheme == "natural_breaks":

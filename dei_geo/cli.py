@@ -94,11 +94,16 @@ def _write_print_map(args, prepared, out: Path) -> None:
 def _cmd_profile(args) -> int:
     import json
 
-    from . import datasets, profile, search
+    from . import datasets, profile, search, spatial
 
-    card = profile.city_profile(datasets.load_dei_2023(), search.resolve(args.city), args.lang)
-    print(json.dumps(card, ensure_ascii=False, indent=2) if args.format == "json"
-          else profile.to_text(card, args.lang))
+    ds = datasets.load_dei_2023()
+    adcode = search.resolve(args.city)
+    card = profile.city_profile(ds, adcode, args.lang)
+    card["spatial"] = spatial.city_card(ds, adcode, args.lang)  # regions and LISA / Gi* class
+    if args.format == "json":
+        print(json.dumps(card, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join([profile.to_text(card, args.lang), *profile.region_lines(card["spatial"], args.lang)]))
     return 0
 
 
@@ -243,7 +248,7 @@ def _cmd_score(args) -> int:
         return stop.code
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(index.scored_frame(ds, args.lang).to_csv(index=False).encode("utf-8-sig"))
+    out.write_bytes(index.scored_csv(ds, args.lang))
     scored = int(ds.scores["score"].notna().sum())
     print(f"written {out}: {len(ds.scores)} cities, {scored} with an overall score, "
           f"{result.gaps['adcode'].nunique()} with missing indicators ({args.missing})")

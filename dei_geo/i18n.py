@@ -21,6 +21,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "scheme_quantiles": {"zh": "分位数", "en": "Quantiles"},
     "scheme_natural_breaks": {"zh": "自然断点（Fisher-Jenks）", "en": "Natural breaks (Fisher-Jenks)"},
     "classes": {"zh": "级数", "en": "Classes"},
+    "too_few_values": {
+        "zh": "该指标只有 {got} 个不同的值，无法分为 {k} 级；地图改按报告分级的分数区间显示。请减少级数。",
+        "en": "This metric has only {got} distinct values, too few for {k} classes; the map falls back to the report's tier ranges. Choose fewer classes.",
+    },
     "unscored": {"zh": "未参评", "en": "Not evaluated"},
     "conflict": {"zh": "数据冲突", "en": "Conflicting data"},
     "conflict_legend": {
@@ -142,6 +146,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "selected": {"zh": "已选择：{city}", "en": "Selected: {city}"},
     "clear_selection": {"zh": "取消选择", "en": "Clear selection"},
+    "report_panel_note": {
+        "zh": "地图显示您的数据；右侧概况、城市卡片与排名仍基于报告（DEI 2023）。",
+        "en": "The map shows your data; the overview, city card and ranking beside it are the report's (DEI 2023).",
+    },
     "select_hint": {
         "zh": "点击地图上的城市，或在左侧查找，查看城市概况。",
         "en": "Click a city on the map, or find it in the sidebar, to see its profile.",
@@ -242,6 +250,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "di_bad_xlsx_fix": {
         "zh": "在 Excel 中打开后另存为 .xlsx 或“CSV UTF-8（逗号分隔）”。",
         "en": "Open it in Excel and Save As .xlsx or \"CSV UTF-8 (Comma delimited)\".",
+    },
+    "di_not_xlsx": {
+        "zh": "文件名是 {ext}，但内容不是有效的 Excel 文件（可能是改了扩展名的 CSV 或损坏的文件）。",
+        "en": "The name ends in {ext}, but this is not a valid Excel file (perhaps a renamed CSV, or a damaged file).",
+    },
+    "di_not_xlsx_fix": {
+        "zh": "在 Excel 或 WPS 中打开原始数据并“另存为”.xlsx，或直接上传 CSV 文件（扩展名 .csv）。",
+        "en": "Save as .xlsx from Excel or WPS, or upload the data as CSV (with a .csv name).",
     },
     "di_bad_encoding": {
         "zh": "无法识别文本编码：既不是 UTF-8，也不是 GBK/GB18030。",
@@ -381,6 +397,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "di_effect_not_computed": {"zh": "未计算", "en": "not computed"},
     "di_effect_as_zero": {"zh": "按 0 分计", "en": "counted as 0"},
     "di_effect_renormalised": {"zh": "按现有指标重新分配权重", "en": "reweighted over those present"},
+    "di_effect_kept": {"zh": "沿用填报值（子项不全，未重算）", "en": "supplied value kept (children incomplete, not recomputed)"},
+    "di_missing_kept": {"zh": "沿用填报值", "en": "supplied values kept"},
+    "di_note_kept": {
+        "zh": "{node}：{n} 个城市的子项不全，沿用表中填报值，未由子项重算（只有子项齐全的城市才以计算值替换填报值）。",
+        "en": "{node}: {n} cities have incomplete children, so their supplied value is kept, not recomputed (a supplied value is replaced only where all children are present).",
+    },
     "di_gaps": {"zh": "缺失指标（{n} 个城市）", "en": "Missing indicators ({n} cities)"},
     "di_col_indicator": {"zh": "指标", "en": "Indicator"},
     "di_col_missing": {"zh": "缺少", "en": "Missing"},
@@ -409,6 +431,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "di_col_rank_edited": {"zh": "排名（调整后）", "en": "Rank (edited)"},
     "di_col_rank_shift": {"zh": "变化（正数为上升）", "en": "Change (positive = up)"},
     "di_col_score_edited": {"zh": "得分（调整后）", "en": "Score (edited)"},
+    "di_col_score_published": {"zh": "得分（公布权重）", "en": "Score (published weights)"},
+    "di_col_tier_published": {"zh": "分级（公布权重）", "en": "Tier (published weights)"},
+    "di_col_tier_edited": {"zh": "分级（调整后）", "en": "Tier (edited)"},
+    "di_tier_moved": {"zh": "{n} 个城市因调整权重改变了分级。", "en": "{n} cities change tier with the edited weights."},
     "di_tpl_header": {"zh": "下载数据模板", "en": "Download a template"},
     "di_tpl_note": {
         "zh": "模板已列出 255 个城市：报告评估 257 个城市，但排名表只印出 256 行（缺第 166 名，亳州印了两次），能确认的只有 255 个。缺失的那个城市无从得知；如有其他城市的数据，请在末尾加一行（城市可填简称、全称或 adcode）。",
@@ -586,18 +612,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "sp_cores_table": {"zh": "全部核心城市", "en": "All core cities"},
     "sp_error": {"zh": "无法计算空间统计：{error}", "en": "Spatial statistics unavailable: {error}"},
     "layer_pick": {"zh": "地图图层（区域与空间聚类）", "en": "Map layers (regions and clusters)"},
+    "layer_pick_none": {"zh": "不加图层", "en": "No extra layers"},
     "layer_pick_help": {
         "zh": "所选图层加到地图上，可在地图右上角逐个开关；图层越多，地图加载越慢。",
         "en": "Chosen layers are added to the map and can be switched in its top-right control; more layers load more slowly.",
     },
     "layer_name_cores": {"zh": "四大核心城市群", "en": "Four core clusters"},
-    "layer_name_circles": {"zh": "二十大都市圈", "en": "Twenty metro circles"},
+    "layer_name_circles": {"zh": "20 个极点都市圈", "en": "20 metro circles"},
     "layer_name_clusters": {"zh": "其他城市群", "en": "Other city clusters"},
     "layer_name_rings": {"zh": "核心城市距离环", "en": "Distance rings"},
     "layer_name_lisa": {"zh": "LISA 聚类", "en": "LISA clusters"},
     "layer_name_gi": {"zh": "Gi* 热点与冷点", "en": "Gi* hot and cold spots"},
     "lyr_cores": {"zh": "四大核心城市群", "en": "Four core clusters"},
-    "lyr_circles": {"zh": "二十大都市圈", "en": "Twenty metro circles"},
     "lyr_clusters": {"zh": "其他城市群", "en": "Other city clusters"},
     "lyr_rings": {"zh": "核心城市距离环（{rings} 公里）", "en": "Distance rings around core cities ({rings} km)"},
     "lyr_lisa": {"zh": "LISA 聚类（α = {alpha:g}）", "en": "LISA clusters (α = {alpha:g})"},
@@ -605,7 +631,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tip_membership_partial": {"zh": "部分纳入", "en": "partly included"},
     "profile_regions": {"zh": "所属区域与空间聚类", "en": "Regions and spatial clusters"},
     "profile_region_line": {"zh": "{kind}：{name}（{membership}）", "en": "{kind}: {name} ({membership})"},
-    "profile_no_region": {"zh": "不属于报告的城市群或二十大都市圈。", "en": "In none of the report's clusters or the twenty metro circles."},
+    "profile_no_region": {"zh": "不属于报告的城市群或 20 个极点都市圈。", "en": "In none of the report's clusters or the twenty metro circles."},
     "profile_lisa_line": {
         "zh": "LISA：{lisa}（p = {p_lisa:.3f}）；Gi*：{gi}（p = {p_gi:.3f}）",
         "en": "LISA: {lisa} (p = {p_lisa:.3f}); Gi*: {gi} (p = {p_gi:.3f})",
@@ -621,6 +647,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "tip_core_city": {"zh": "核心城市", "en": "Core city"},
     "tip_ring": {"zh": "距{city}中心 {km:g} 公里", "en": "{km:g} km from the centre of {city}"},
     "tip_island": {"zh": "孤岛（已连接最近城市，不判显著）", "en": "island (attached to nearest city, never significant)"},
+    "sp_too_few_units": {
+        "zh": "空间溢出统计（Moran's I、LISA、Gi*）至少需要 {need} 个有得分的城市，当前数据只有 {n} 个，已跳过。",
+        "en": "Spillover statistics (Moran's I, LISA, Gi*) need at least {need} scored cities; this dataset has {n}, so they are skipped.",
+    },
+    "sp_too_few_short": {"zh": "需至少 {need} 个有得分城市，当前 {n} 个", "en": "needs at least {need} scored cities, this dataset has {n}"},
+    "lyr_unavailable": {"zh": "{layer}（未显示：{reason}）", "en": "{layer} (not shown: {reason})"},
+    "sp_no_cores": {
+        "zh": "当前数据中没有核心城市有得分，无法计算距离环平均分与距离衰减。",
+        "en": "No core city has a score in this dataset: ring means and distance decay are unavailable.",
+    },
+    "sp_no_sig_decay": {
+        "zh": "95% 区间包含 0：无显著距离衰减，不给出降到全国平均的距离。",
+        "en": "The 95% interval includes 0: no significant decay, so no fade distance is given.",
+    },
+    "reg_sum_decay_ns": {
+        "zh": "核心城市 {max_km:g} 公里内的 {n} 个城市中，得分随距离无显著衰减（距离每增加一倍 {per_doubling:+.1f} 分，95% 区间 {low:+.1f} 至 {high:+.1f}，包含 0）。",
+        "en": "Among the {n} cities within {max_km:g} km of the core there is no significant decay with distance ({per_doubling:+.1f} points per doubling, 95% interval {low:+.1f} to {high:+.1f}, which includes 0).",
+    },
+    "lyr_circles_20": {"zh": "20 个极点都市圈", "en": "20 metro circles"},
+    "lyr_low_confidence": {"zh": "低可信度", "en": "low confidence"},
 }
 
 

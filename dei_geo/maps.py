@@ -327,6 +327,7 @@ def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
             highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
             zoom_on_click=False,
+            control=False,  # the choropleth is always on; only overlays are switchable
         ).add_to(m)
         line = {"color": LINE_COLOR, "weight": 1.0, "opacity": 0.9, "interactive": False}
         folium.GeoJson(

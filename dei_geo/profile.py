@@ -294,3 +294,13 @@ def to_text(card: dict, lang: str = "zh") -> str:
     for flag in card["flags"]:
         lines.append(f"⚠ {flag['text']} ({say('page', page=flag['page'])})")
     return "\n".join(lines)
+
+
+def region_lines(spatial_card: dict, lang: str = "zh") -> list[str]:
+    """The regions a city counts in and its LISA / Gi* class (from ``spatial.city_card``), as lines."""
+    lines = [t("profile_region_line", lang, **r) for r in spatial_card["regions"]]
+    if not lines:
+        lines = [t("profile_no_region", lang)]
+    if "lisa" in spatial_card:
+        lines.append(t("profile_lisa_line", lang, **spatial_card))
+    return lines

@@ -334,6 +334,8 @@ def _legend(target, items, fonts, lang, size=8.0, **where):
         fancybox=False, edgecolor="#bdbdbd", framealpha=0.95, borderpad=0.7, labelspacing=0.45,
         handlelength=1.6, handleheight=1.0, **where)
     legend.get_frame().set_linewidth(0.5)
+    for text in legend.get_texts():  # labels may come from a user's file: "$" is not TeX here
+        text.set_parse_math(False)
     legend.set_gid("legend")
     legend.set_zorder(10)
     return legend
@@ -462,11 +464,12 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
                    path_effects=[patheffects.withStroke(linewidth=2.5, foreground="#ffffff")])
 
     fig.text(MARGIN / fig_w, 1 - 0.3 / fig_h, title or prepared.title, ha="left", va="center",
-             fontproperties=fonts(15, "bold"), color=INK, gid="title")
+             fontproperties=fonts(15, "bold"), color=INK, gid="title", parse_math=False)
     if not view.national and title is None:
         fig.text(MARGIN / fig_w, 1 - 0.62 / fig_h,
                  t("print_view", lang, name=view.name, n=len(shown)),
-                 ha="left", va="center", fontproperties=fonts(10.5), color="#444444")
+                 ha="left", va="center", fontproperties=fonts(10.5), color="#444444",
+                 parse_math=False)
     params = _crs_params(crs)
     credits = [
         t("print_boundaries", lang, version=boundaries.manifest()["source"]["version"]),
@@ -474,7 +477,7 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
           lon0=params["lon_0"]),
     ]
     fig.text(MARGIN / fig_w, 0.3 / fig_h, prepared.source, ha="left", va="center",
-             fontproperties=fonts(8), color=INK, gid="source")
+             fontproperties=fonts(8), color=INK, gid="source", parse_math=False)
     fig.text(MARGIN / fig_w, 0.12 / fig_h, ("；" if lang == "zh" else "; ").join(credits),
              ha="left", va="center", fontproperties=fonts(7), color="#555555")
     _check_glyphs(_texts(fig), fonts.families)

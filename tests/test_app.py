@@ -31,20 +31,21 @@ def test_english_switch_and_classification(app):
     assert not app.exception
     assert app.title[0].value == "City Digital Development Index map"
     assert "Rank" in app.dataframe[1].value.columns
-    app.sidebar.selectbox(key="scheme").set_value("natural_breaks").run()
+    app.sidebar.selectbox(key="scheme_en").set_value("natural_breaks").run()
     assert not app.exception
     assert app.sidebar.slider(key="k").value == 5
 
 
 def test_pillar_metric_says_most_cities_are_unpublished(app):
-    app.sidebar.selectbox(key="metric").set_value("economy").run()
+    app.sidebar.selectbox(key="metric_zh").set_value("economy").run()
     assert not app.exception
     captions = " ".join(c.value for c in app.caption)
     assert "只公布了 25 个分项得分" in captions and "未公布" in captions
-    app.sidebar.selectbox(key="scheme").set_value("quantiles").run()
+    app.sidebar.selectbox(key="scheme_zh").set_value("quantiles").run()
     app.sidebar.slider(key="k").set_value(7).run()
     assert not app.exception  # 5 published values cannot make 7 classes: a warning, not a crash
-    assert any("7" in w.value for w in app.warning)
+    assert any("无法分为 7 级" in w.value for w in app.warning)
+    assert app.dataframe and app.tabs  # the rest of the page is still there
 
 
 def test_regions_and_export_tabs_render(app):
@@ -69,3 +70,26 @@ def test_region_layers_are_chosen_in_the_sidebar(app):
     assert picker.value == []  # the first map loads without the extra layers
     picker.set_value(["cores", "lisa"]).run()
     assert not app.exception
+
+
+def test_links_cannot_inject_markdown_and_ambiguous_links_offer_choices():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["city"] = "**通知**[重新登录](http://evil.example/login)"
+    at.run()
+    assert not at.exception
+    warning = " ".join(w.value for w in [*at.sidebar.warning, *at.warning])
+    assert r"\*\*通知\*\*\[重新登录\]\(http://evil.example/login\)" in warning
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["city"] = "suzhou"
+    at.run()
+    labels = [b.label for b in at.sidebar.button]
+    assert any(label.startswith("苏州") for label in labels) and any(label.startswith("宿州") for label in labels)
+
+
+def test_choices_survive_a_language_switch(app):
+    app.sidebar.selectbox(key="scheme_zh").set_value("quantiles").run()
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.sidebar.selectbox(key="scheme_en").value == "quantiles"  # shown with its English label
+    app.sidebar.radio(key="lang").set_value("zh").run()
+    assert app.sidebar.selectbox(key="scheme_zh").value == "quantiles"

@@ -34,3 +34,13 @@ def test_export_html_with_region_layers_and_a_selected_city(tmp_path, capsys):
     assert again.read_bytes() == out.read_bytes()
     assert cli.main(["export", "--out", str(tmp_path / "x.html"), "--layers", "cores,moon"]) == 1
     assert "unknown layer(s) moon" in capsys.readouterr().err
+
+
+def test_profile_json_carries_regions_and_lisa_class(capsys):
+    import json
+
+    assert cli.main(["profile", "hangzhou", "--format", "json"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert card["adcode"] == 330100 and card["rank"] == 2
+    assert [r["name"] for r in card["spatial"]["regions"]] == ["长三角城市群"]
+    assert card["spatial"]["lisa"] in {"高-高", "低-低", "高-低", "低-高", "不显著"}

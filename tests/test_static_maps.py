@@ -282,3 +282,14 @@ def test_cli_html_takes_a_title(tmp_path):
     assert cli.main(["export", "--out", str(out), "--title", "长三角数字化 <2023>"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "<title>长三角数字化 &lt;2023&gt;</title>" in text and "<2023>" not in text
+
+
+def test_dollar_signs_in_titles_and_sources_are_text_not_tex(tmp_path):
+    import dataclasses
+
+    from dei_geo import datasets, maps, static_maps
+
+    pm = maps.prepare_map(datasets.load_dei_2023())
+    pm = dataclasses.replace(pm, source="预算$\\x$.csv")
+    png = static_maps.render(pm, static_maps.NATIONAL, "png", dpi=60, title="成本 $\\frac{a$")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.i18n import t
-from dei_geo.profile import city_profile, score_label
+from dei_geo.profile import city_profile, region_lines, score_label
 
 from . import state
 from .state import Ctx
@@ -114,10 +114,8 @@ def _surroundings(card: dict, lang: str) -> None:
 
 def _regions(spatial_card: dict, lang: str) -> None:
     st.markdown(f"**{t('profile_regions', lang)}**")
-    lines = [t("profile_region_line", lang, **r) for r in spatial_card["regions"]]
-    st.markdown("\n".join(f"- {line}" for line in lines) if lines else t("profile_no_region", lang))
+    st.markdown("\n".join(f"- {line}" for line in region_lines(spatial_card, lang)))
     if "lisa" in spatial_card:
-        st.markdown(t("profile_lisa_line", lang, **spatial_card))
         if spatial_card["island"]:
             st.caption(t("profile_island_note", lang))
         st.caption(spatial_card["weights"])

@@ -13,6 +13,8 @@ import streamlit as st
 from dei_geo import places, search, selection
 from dei_geo.i18n import t
 
+from .text import plain
+
 KEY = "selected_city"      # the adcode, or None
 PARAM = "city"             # query parameter
 MAP_KEY = "map"            # st_folium key in streamlit_app.py
@@ -51,10 +53,12 @@ def init(lang: str) -> None:
     if not raw:
         return
     match = search.find(raw)
-    if match.adcode is None:
-        st.warning(t("url_unknown", lang, query=raw))
-    else:
+    if match.adcode is not None:
         select(match.adcode)
+    elif match.candidates:  # ambiguous or misspelt: offer the choices under the search box
+        st.session_state[MATCH_KEY] = match
+    else:
+        st.warning(t("url_unknown", lang, query=plain(raw)))
 
 
 def on_map_click() -> None:
@@ -86,11 +90,11 @@ def search_box(lang: str) -> None:
     if match is not None:
         if match.candidates:
             st.warning(t("search_ambiguous" if match.ambiguous else "search_unknown", lang,
-                         query=match.query))
+                         query=plain(match.query)))
             for adcode in match.candidates:
                 st.button(_label(adcode), key=f"pick_{adcode}", on_click=select, args=(adcode,))
         else:
-            st.warning(t("search_nothing", lang, query=match.query))
+            st.warning(t("search_nothing", lang, query=plain(match.query)))
     adcode = current()
     if adcode is not None:
         st.caption(t("selected", lang, city=places.display_name(adcode)))
