@@ -105,8 +105,11 @@ with map_area:
 with ranking_tab:
     overview.ranking(report)
 with compare_tab:
-    compare.render(report)
+    compared = compare.render(report)
 with regions_tab:
-    regions_panel.render(ctx)
+    region_table = regions_panel.render(ctx)
+extra = {t("reg_table_title", lang): region_table}
+if compared is not None:
+    extra[t("compare", lang)] = compared
 with export_tab:
-    export_panel.render(ctx, pm)
+    export_panel.render(ctx, pm, extra_tables=extra)

@@ -93,3 +93,11 @@ def test_choices_survive_a_language_switch(app):
     assert app.sidebar.selectbox(key="scheme_en").value == "quantiles"  # shown with its English label
     app.sidebar.radio(key="lang").set_value("zh").run()
     assert app.sidebar.selectbox(key="scheme_zh").value == "quantiles"
+
+
+def test_export_tab_offers_region_and_comparison_tables(app):
+    app.multiselect(key="compare_cities").set_value([330100, 320100]).run()
+    assert not app.exception
+    labels = [b.label for b in app.get("download_button")]
+    assert any("区域统计" in label or "区域" in label for label in labels), labels
+    assert any("城市对比" in label or "对比" in label for label in labels), labels

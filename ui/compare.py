@@ -41,16 +41,18 @@ def _chart(frame, lang: str) -> alt.Chart:
     return (bars + text).properties(height=alt.Step(34))
 
 
-def render(ctx: Ctx) -> None:
+def render(ctx: Ctx) -> pd.DataFrame | None:
+    """The tab; returns the comparison table once 2–5 cities are picked (for the export tab)."""
     options, labels = _options(ctx)
     picked = st.multiselect(t("compare_pick", ctx.lang), options, format_func=labels.get,
                             max_selections=compare.MAX_CITIES, key=KEY,
                             placeholder=t("compare_placeholder", ctx.lang))
     if len(picked) < compare.MIN_CITIES:
         st.info(t("compare_need", ctx.lang))
-        return
+        return None
     frame = compare.table(compare.cards(ctx.ds, picked, ctx.lang), ctx.lang)
     st.dataframe(frame, hide_index=True, width="stretch", placeholder="—")
     st.altair_chart(_chart(frame, ctx.lang), width="stretch")
     st.download_button(t("compare_download", ctx.lang), compare.csv_bytes(frame),
                        file_name="dei2023_compare.csv", mime="text/csv")
+    return frame

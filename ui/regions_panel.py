@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dei_geo import places, regions, spatial
+from dei_geo import places, regions, spatial, table_export
 from dei_geo.i18n import t
 
 from .state import Ctx
@@ -155,7 +155,8 @@ def _decay_text(fit: dict, lang: str) -> str:
     return f"{text} {fade}" if lang == "en" else text + fade
 
 
-def render(ctx: Ctx) -> None:
+def render(ctx: Ctx) -> pd.DataFrame:
+    """The tab; returns the region table as displayed (for the export tab)."""
     lang, ds = ctx.lang, ctx.ds
     key = _key(ds)
     left, right = st.columns(2)
@@ -168,7 +169,7 @@ def render(ctx: Ctx) -> None:
     st.caption(t("reg_table_note", lang) + " " + t("reg_distance_def", lang, r=r_km))
     display = _region_display(table, ds, lang)
     st.dataframe(display, hide_index=True, width="stretch", height=420)
-    st.download_button(t("reg_download", lang), display.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("reg_download", lang), table_export.to_csv(display),
                        file_name=f"dei2023_regions_{lang}.csv", mime="text/csv")
 
     st.subheader(t("reg_claim_title", lang))
@@ -195,7 +196,7 @@ def render(ctx: Ctx) -> None:
     st.subheader(t("sp_rings_title", lang))
     if cores.empty:
         st.info(t("sp_no_cores", lang))
-        return
+        return display
     names = dict(zip(cores["adcode"].astype(int), cores["city"]))
     core = st.selectbox(t("sp_core", lang), list(names), format_func=names.get, key="sp_core")
     fit = cores.set_index("adcode").loc[core].to_dict()
@@ -208,6 +209,7 @@ def render(ctx: Ctx) -> None:
         st.dataframe(cores.set_index("city")[["score", "slope", "ci_low", "ci_high", "per_doubling", "r2", "n",
                                               "significant", "fade_km", "fade_ring"]].round(2).join(wide),
                      width="stretch")
+    return display
 
 
 def _spillover_section(key, ds, kind: str, k: int, alpha: float, lang: str) -> None:
