@@ -49,6 +49,9 @@ def _cmd_export(args) -> int:
         ds = datasets.load_dei_2023()
     prepared = maps.prepare_map(ds, metric=args.metric, scheme=args.scheme, k=args.k, lang=args.lang)
     if suffix in (".png", ".svg"):
+        if args.layers or args.city:
+            print("dei-geo export: --layers/--city apply to .html output", file=sys.stderr)
+            return 2
         _write_print_map(args, prepared, out)
     elif args.province or args.region:
         print("dei-geo export: --province/--region apply to .png/.svg output", file=sys.stderr)

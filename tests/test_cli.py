@@ -44,3 +44,9 @@ def test_profile_json_carries_regions_and_lisa_class(capsys):
     assert card["adcode"] == 330100 and card["rank"] == 2
     assert [r["name"] for r in card["spatial"]["regions"]] == ["长三角城市群"]
     assert card["spatial"]["lisa"] in {"高-高", "低-低", "高-低", "低-高", "不显著"}
+
+
+def test_html_only_options_are_refused_for_print_maps(tmp_path, capsys):
+    assert cli.main(["export", "--out", str(tmp_path / "m.png"), "--layers", "cores"]) == 2
+    assert "apply to .html" in capsys.readouterr().err
+    assert not (tmp_path / "m.png").exists()
