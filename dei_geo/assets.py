@@ -43,10 +43,11 @@ def _pick(entries, names):
     return chosen
 
 
-def _walk(element):
+def walk(element):
+    """``element`` and every element below it in a folium/branca tree."""
     yield element
     for child in element._children.values():
-        yield from _walk(child)
+        yield from walk(child)
 
 
 def take_assets(m: folium.Map) -> tuple[list[str], list[str]]:
@@ -57,7 +58,7 @@ def take_assets(m: folium.Map) -> tuple[list[str], list[str]]:
     """
     js: list[str] = []
     css: list[str] = []
-    for element in _walk(m):
+    for element in walk(m):
         if not hasattr(element, "default_js"):
             continue
         own_js, own_css = element.default_js, element.default_css

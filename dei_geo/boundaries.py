@@ -12,6 +12,8 @@ import pandas as pd
 from . import paths
 
 LAYERS = ("cities", "provinces", "province_lines", "outline")
+# Albers equal-area conic for China: distances, areas and print maps are computed in it.
+ALBERS_CHINA = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m +no_defs"
 LODS = ("web", "print")
 
 

@@ -95,7 +95,8 @@ def _geojson(gdf) -> dict:
     return json.loads(gdf.to_json(drop_id=True))
 
 
-def _esc(value) -> str:
+def esc(value) -> str:
+    """``value`` as text that is safe inside HTML (quotes included)."""
     return html.escape(str(value), quote=True)
 
 
@@ -103,7 +104,7 @@ def _tip(row, tier_names: dict, conflict_rows: dict, lang: str, value_label: str
          missing_label: str = "") -> str:
     name = row.short_name if lang == "zh" else f"{row.pinyin.title()} {row.short_name}"
     where = row.name if row.province == row.name else f"{row.name} · {row.province}"
-    head = f"<b>{_esc(name)}</b><br>{_esc(where)}"
+    head = f"<b>{esc(name)}</b><br>{esc(where)}"
     colon = "：" if lang == "zh" else ": "
     if row.status == "conflict":
         printed = "<br>".join(
@@ -111,22 +112,22 @@ def _tip(row, tier_names: dict, conflict_rows: dict, lang: str, value_label: str
         )
         tier = tier_names.get(row.tier, "")
         return (
-            f"{head}<br><span style='color:{CONFLICT_COLOR}'>⚠ {_esc(t('conflict', lang))}</span>"
-            f"<br>{_esc(t('tip_printed_rows', lang))}{colon}<br>{printed}"
-            + (f"<br>{_esc(t('tip_tier', lang))}{colon}{_esc(tier)}" if tier else "")
+            f"{head}<br><span style='color:{CONFLICT_COLOR}'>⚠ {esc(t('conflict', lang))}</span>"
+            f"<br>{esc(t('tip_printed_rows', lang))}{colon}<br>{printed}"
+            + (f"<br>{esc(t('tip_tier', lang))}{colon}{esc(tier)}" if tier else "")
         )
     if row.status == "missing":
-        return f"{head}<br>{_esc(missing_label)}"
+        return f"{head}<br>{esc(missing_label)}"
     if pd.isna(row.value):
-        return f"{head}<br>{_esc(t('unscored', lang))}"
-    parts = [f"{_esc(value_label or t('tip_score', lang))}{colon}{row.value:.1f}"]
+        return f"{head}<br>{esc(t('unscored', lang))}"
+    parts = [f"{esc(value_label or t('tip_score', lang))}{colon}{row.value:.1f}"]
     if not pd.isna(row.rank):
         parts.append(
-            f"{_esc(t('tip_rank', lang))}{colon}"
-            + _esc(t("rank_of", lang, rank=int(row.rank), total=row.total))
+            f"{esc(t('tip_rank', lang))}{colon}"
+            + esc(t("rank_of", lang, rank=int(row.rank), total=row.total))
         )
     if isinstance(row.tier, str):
-        parts.append(f"{_esc(t('tip_tier', lang))}{colon}{_esc(tier_names.get(row.tier, row.tier))}")
+        parts.append(f"{esc(t('tip_tier', lang))}{colon}{esc(tier_names.get(row.tier, row.tier))}")
     return head + "<br>" + "<br>".join(parts)
 
 
@@ -288,19 +289,19 @@ CSS = """<style>
 
 
 def legend_html(prepared: PreparedMap) -> str:
-    rows = [f"<div class='head'>{_esc(t('legend_title', prepared.lang))}</div>"]
+    rows = [f"<div class='head'>{esc(t('legend_title', prepared.lang))}</div>"]
     for row in prepared.legend:
         cls = " class='conflict'" if row.style == "conflict" else ""
-        count = _esc(t("legend_count", prepared.lang, n=row.count))
+        count = esc(t("legend_count", prepared.lang, n=row.count))
         rows.append(
-            f"<div><i{cls} style='background:{_esc(row.color)}'></i>{_esc(row.label)}"
+            f"<div><i{cls} style='background:{esc(row.color)}'></i>{esc(row.label)}"
             f"<span class='n'>{count}</span></div>"
         )
     return "".join(rows)
 
 
 def title_html(prepared: PreparedMap) -> str:
-    return f"{_esc(prepared.title)}<small>{_esc(prepared.source)}</small>"
+    return f"{esc(prepared.title)}<small>{esc(prepared.source)}</small>"
 
 
 def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:

@@ -22,7 +22,7 @@ from . import boundaries, places
 from .datasets import Dataset
 from .i18n import t
 
-ALBERS_CHINA = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+ALBERS_CHINA = boundaries.ALBERS_CHINA
 TOP_TIER = "t1"
 
 

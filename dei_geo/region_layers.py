@@ -15,7 +15,6 @@ LISA and Gi* layers come empty, the reason in their name (``Layer.skipped``).
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from . import boundaries, places, regions, spatial
+from .assets import walk
+from .maps import esc
 from .i18n import t
 
 KEYS = ("cores", "circles", "clusters", "rings", "lisa", "gi")  # in the order ``prepare`` returns
@@ -43,14 +44,10 @@ LABEL_CSS = ("font-size:12px;font-weight:600;white-space:nowrap;color:{c};"
              "text-shadow:0 0 3px #fff,0 0 3px #fff")
 
 
-def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def _swatch(color: str, line: str = "solid", fill: bool = False) -> str:
-    background = f"background:{_esc(color)};" if fill else ""
+    background = f"background:{esc(color)};" if fill else ""
     return (f"<i style='display:inline-block;width:12px;height:9px;margin:0 3px 0 6px;"
-            f"{background}border:2px {line} {_esc(color)}'></i>")
+            f"{background}border:2px {line} {esc(color)}'></i>")
 
 
 @dataclass(frozen=True)
@@ -81,9 +78,9 @@ def _collection(geoms, tips, ids) -> dict:
 
 def _stats_tip(row, lang: str) -> str:
     mean = "—" if pd.isna(row["mean"]) else f"{row['mean']:.1f}"
-    return (f"{_esc(t('reg_col_members', lang))}: {row['members']} · "
-            f"{_esc(t('reg_col_scored', lang))}: {row['scored']} · "
-            f"{_esc(t('reg_col_mean', lang))}: {mean}")
+    return (f"{esc(t('reg_col_members', lang))}: {row['members']} · "
+            f"{esc(t('reg_col_scored', lang))}: {row['scored']} · "
+            f"{esc(t('reg_col_mean', lang))}: {mean}")
 
 
 def _dissolved(units, region_list, table, lang, colors, weight, key, name, labelled) -> Layer:
@@ -92,13 +89,13 @@ def _dissolved(units, region_list, table, lang, colors, weight, key, name, label
         geom = shapely.union_all(units.loc[units.index.intersection(r.counted["adcode"])].values)
         row = table.set_index("id").loc[r.id]
         geoms.append(geom)
-        tips.append(f"<b>{_esc(r.label(lang))}</b><br>{_stats_tip(row, lang)}")
+        tips.append(f"<b>{esc(r.label(lang))}</b><br>{_stats_tip(row, lang)}")
         ids.append(f"{key}{i}")
         styles[f"{key}{i}"] = {"color": color, "weight": weight, "fill": True, "fillOpacity": 0.0}
         if labelled:
             p = geom.representative_point()
-            labels.append((p.y, p.x, f"<span style='{LABEL_CSS.format(c=_esc(color))}'>"
-                                     f"{_esc(r.label(lang))}</span>"))
+            labels.append((p.y, p.x, f"<span style='{LABEL_CSS.format(c=esc(color))}'>"
+                                     f"{esc(r.label(lang))}</span>"))
     return Layer(key, name, _collection(geoms, tips, ids), styles, labels=tuple(labels),
                  interactive=False)
 
@@ -109,40 +106,40 @@ def _circles(units, table, lang) -> Layer:
     rows = table.set_index("id")
     for i, r in enumerate(regions.circles()):
         color = LOW_CONFIDENCE_COLOR if r.low_confidence else CIRCLE_COLOR
-        warn = (f"<br><span style='color:#b35806'>{_esc(t('tip_low_confidence', lang))}</span>"
+        warn = (f"<br><span style='color:#b35806'>{esc(t('tip_low_confidence', lang))}</span>"
                 if r.low_confidence else "")
-        head = (f"<b>{_esc(r.label(lang))}</b><br>{_esc(t('tip_confidence', lang))}: "
-                f"{_esc(t('conf_' + r.confidence, lang))}{warn}<br>{_esc(t('tip_source', lang))}: "
-                f"{_esc(r.source)}")
+        head = (f"<b>{esc(r.label(lang))}</b><br>{esc(t('tip_confidence', lang))}: "
+                f"{esc(t('conf_' + r.confidence, lang))}{warn}<br>{esc(t('tip_source', lang))}: "
+                f"{esc(r.source)}")
         partials = []
         for j, m in enumerate(r.counted.itertuples()):
             partial = m.membership == "partial"
             fid = f"c{i}_{j}"
-            extent = f" ({_esc(m.counties)})" if m.counties else ""
+            extent = f" ({esc(m.counties)})" if m.counties else ""
             if partial:
-                partials.append(f"{_esc(m.member)}{extent}")
+                partials.append(f"{esc(m.member)}{extent}")
             geoms.append(units[m.adcode])
             ids.append(fid)
-            tips.append(f"{head}<br><b>{_esc(m.member)}</b>: "
-                        f"{_esc(t('tip_membership_' + m.membership, lang))}{extent}")
+            tips.append(f"{head}<br><b>{esc(m.member)}</b>: "
+                        f"{esc(t('tip_membership_' + m.membership, lang))}{extent}")
             styles[fid] = {"color": color, "weight": 1.2 if partial else 2.0,  # outlines only
                            "dashArray": "5 4" if partial else None, "fill": False}
         lon, lat = regions.centre_of(r.centres[0])
         wider = r.members[r.members["membership"] == "wider"]["member"]
-        extra = (f"<br>{_esc(t('tip_membership_partial', lang))}: {'、'.join(partials)}"
+        extra = (f"<br>{esc(t('tip_membership_partial', lang))}: {'、'.join(partials)}"
                  if partials else "")
-        extra += (f"<br>{_esc(t('tip_wider', lang))}: {_esc('、'.join(wider))}" if len(wider) else "")
+        extra += (f"<br>{esc(t('tip_wider', lang))}: {esc('、'.join(wider))}" if len(wider) else "")
         pts.append(Point(lon, lat))
         pids.append(int(r.centres[0]))  # a click on the marker selects the core city
-        ptips.append(f"{head}<br>{_esc(t('tip_core_city', lang))}: "
-                     f"{_esc(places.display_name(r.centres[0]))}<br>"
+        ptips.append(f"{head}<br>{esc(t('tip_core_city', lang))}: "
+                     f"{esc(places.display_name(r.centres[0]))}<br>"
                      f"{_stats_tip(rows.loc[r.id], lang)}{extra}")
         pstyles[int(r.centres[0])] = {"radius": 5, "color": color, "weight": 2, "fillColor":
                             "#ffffff" if r.low_confidence else color, "fillOpacity": 1.0}
-    name = (f"{_esc(t('lyr_circles_20', lang))}"
-            f"{_swatch(CIRCLE_COLOR)}{_esc(t('tip_membership_full', lang))}"
-            f"{_swatch(CIRCLE_COLOR, 'dashed')}{_esc(t('tip_membership_partial', lang))}"
-            f"{_swatch(LOW_CONFIDENCE_COLOR)}{_esc(t('lyr_low_confidence', lang))}")
+    name = (f"{esc(t('lyr_circles_20', lang))}"
+            f"{_swatch(CIRCLE_COLOR)}{esc(t('tip_membership_full', lang))}"
+            f"{_swatch(CIRCLE_COLOR, 'dashed')}{esc(t('tip_membership_partial', lang))}"
+            f"{_swatch(LOW_CONFIDENCE_COLOR)}{esc(t('lyr_low_confidence', lang))}")
     return Layer("circles", name, _collection(geoms, tips, ids), styles,
                  _collection(pts, ptips, pids), pstyles, interactive=False)
 
@@ -159,18 +156,18 @@ def _rings(lang: str, r_km: float, ring_km) -> Layer:
             fid = f"r{c.adcode}_{r:g}"
             geoms.append(shapely.set_precision(ring.to_crs(4326).iloc[0], 1e-4))
             ids.append(fid)
-            tips.append(_esc(t("tip_ring", lang, city=c.city, km=r)))
+            tips.append(esc(t("tip_ring", lang, city=c.city, km=r)))
             bold = r == r_km
             styles[fid] = {"color": RADIUS_COLOR if bold else RING_COLOR,
                            "weight": 2.0 if bold else 0.8, "dashArray": None if bold else "3 4",
                            "fill": False}
         pts.append(Point(c.lon, c.lat))
         pids.append(int(c.adcode))  # a click on the centre point selects the core city
-        ptips.append(f"<b>{_esc(c.city)}</b><br>{_esc(c.districts.replace('|', '、'))}")
+        ptips.append(f"<b>{esc(c.city)}</b><br>{esc(c.districts.replace('|', '、'))}")
         pstyles[int(c.adcode)] = {"radius": 3, "color": RADIUS_COLOR, "weight": 1,
                                    "fillColor": RADIUS_COLOR, "fillOpacity": 1.0}
     rings_text = "/".join(f"{r:g}" for r in radii)
-    name = _esc(t("lyr_rings", lang, rings=rings_text)) + _swatch(RADIUS_COLOR) + f"{r_km:g} km"
+    name = esc(t("lyr_rings", lang, rings=rings_text)) + _swatch(RADIUS_COLOR) + f"{r_km:g} km"
     return Layer("rings", name, _collection(geoms, tips, ids), styles,
                  _collection(pts, ptips, pids), pstyles, interactive=False)
 
@@ -184,7 +181,7 @@ def _skipped(key: str, lang: str, err: spatial.TooFewUnits, alpha: float = spati
     """An empty LISA / Gi* layer whose name says why nothing is drawn."""
     reason = t("sp_too_few_short", lang, n=err.n, need=err.need)
     name = t("lyr_unavailable", lang, layer=_local_title(key, lang, alpha), reason=reason)
-    return Layer(key, _esc(name), {"type": "FeatureCollection", "features": []}, {},
+    return Layer(key, esc(name), {"type": "FeatureCollection", "features": []}, {},
                  skipped=err.reason(lang))
 
 
@@ -197,16 +194,16 @@ def _local(units, sp: spatial.Spillover, lang: str, key: str) -> Layer:
         label = t(f"{col}_{row[col]}", lang) + (f" · {t('tip_island', lang)}" if row["island"] else "")
         geoms.append(units[adcode])
         ids.append(fid)
-        tips.append(f"<b>{_esc(places.display_name(adcode))}</b><br>{_esc(label)}<br>"
-                    f"{_esc(t('tip_score', lang))}: {row['value']:.1f} · p = {row[pcol]:.3f}")
+        tips.append(f"<b>{esc(places.display_name(adcode))}</b><br>{esc(label)}<br>"
+                    f"{esc(t('tip_score', lang))}: {row['value']:.1f} · p = {row[pcol]:.3f}")
         styles[fid] = {"color": "#666666" if row["island"] else "#ffffff",
                        "weight": 1.2 if row["island"] else 0.5,
                        "dashArray": "2 3" if row["island"] else None,
                        "fillColor": colors.get(row[col], NS_COLOR), "fillOpacity": 0.95}
     title = _local_title(key, lang, sp.alpha)
-    legend = "".join(f"{_swatch(c, fill=True)}{_esc(t(f'{col}_{k}', lang))}"
+    legend = "".join(f"{_swatch(c, fill=True)}{esc(t(f'{col}_{k}', lang))}"
                      for k, c in {**colors, "ns": NS_COLOR}.items())
-    return Layer(key, _esc(title) + legend, _collection(geoms, tips, ids), styles)
+    return Layer(key, esc(title) + legend, _collection(geoms, tips, ids), styles)
 
 
 def prepare(ds, lang: str = "zh", r_km: float = regions.DEFAULT_R_KM,
@@ -230,10 +227,10 @@ def prepare(ds, lang: str = "zh", r_km: float = regions.DEFAULT_R_KM,
              else [_skipped("lisa", lang, too_few), _skipped("gi", lang, too_few)])
     return [
         _dissolved(units, cores, table, lang, CORE_COLORS, 3.0, "cores",
-                   _esc(t("lyr_cores", lang)), True),
+                   esc(t("lyr_cores", lang)), True),
         _circles(units, table, lang),
         _dissolved(units, others, table, lang, itertools.repeat(CLUSTER_COLOR), 1.5, "clusters",
-                   _esc(t("lyr_clusters", lang)) + _swatch(CLUSTER_COLOR), False),
+                   esc(t("lyr_clusters", lang)) + _swatch(CLUSTER_COLOR), False),
         _rings(lang, r_km, ring_km),
         *local,
     ]
@@ -274,16 +271,10 @@ def build(layers: list[Layer], show: tuple[str, ...] = ()) -> list[folium.Featur
     return groups
 
 
-def _walk(element):
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
-
-
 def _renumber(groups) -> None:
     counter = itertools.count(1)
     for g in groups:
-        for element in _walk(g):
+        for element in walk(g):
             element._id = f"region{next(counter):06d}"
 
 

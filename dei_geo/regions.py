@@ -28,7 +28,7 @@ from . import boundaries, paths, places
 from .i18n import t
 
 REGIONS = paths.DATA / "regions"
-ALBERS = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84"
+ALBERS = boundaries.ALBERS_CHINA
 DEFAULT_R_KM = 100.0
 COUNTED = ("full", "partial")  # "wider" members are listed, not counted
 LOW_CONFIDENCE = frozenset({"low", "low-medium"})

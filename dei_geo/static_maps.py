@@ -33,7 +33,7 @@ from . import boundaries, places
 from .i18n import t
 from .maps import PreparedMap
 
-NATIONAL_CRS = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+NATIONAL_CRS = boundaries.ALBERS_CHINA
 SANSHA = 460300  # 三沙市: drawn only in the inset
 FORMATS = ("png", "svg")
 DPI = 300

@@ -116,7 +116,7 @@ def test_english_layers(ds):
 
 # --- clicks go through to the cities (a click selects the feature id's city) ------------------
 def _geojsons(group):
-    return [e for e in region_layers._walk(group) if type(e).__name__ == "GeoJson"]
+    return [e for e in assets.walk(group) if type(e).__name__ == "GeoJson"]
 
 
 def test_overlays_let_clicks_select_the_city_underneath(ds, layers):

@@ -203,7 +203,8 @@ def test_cli_regions_json_and_text(capsys):
     assert "[low confidence]" in out and "four cores vs national mean" in out
 
 
-def test_regions_panel_renders_in_both_languages(tmp_path):
+def _panel_app(tmp_path, body: str):
+    """AppTest of a one-file app rendering the regions panel (``body`` defines ``ds``)."""
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
@@ -212,11 +213,15 @@ def test_regions_panel_renders_in_both_languages(tmp_path):
     script = tmp_path / "panel.py"
     script.write_text(
         f"import sys\nsys.path.insert(0, {str(root)!r})\nimport streamlit as st\n"
-        "from ui import regions_panel, state\n"
-        "lang = st.radio('lang', ['zh', 'en'], key='lang')\n"
-        "regions_panel.render(state.Ctx(lang=lang, ds=state.bundled(), scheme='tiers', k=5))\n",
+        "from dei_geo import datasets\nfrom ui import regions_panel, state\n"
+        "lang = st.radio('lang', ['zh', 'en'], key='lang')\n" + body +
+        "regions_panel.render(state.Ctx(lang=lang, ds=ds, scheme='tiers', k=5))\n",
         encoding="utf-8")
-    at = AppTest.from_file(str(script), default_timeout=120).run()
+    return AppTest.from_file(str(script), default_timeout=120).run()
+
+
+def test_regions_panel_renders_in_both_languages(tmp_path):
+    at = _panel_app(tmp_path, "ds = state.bundled()\n")
     assert not at.exception
     table, claim = at.dataframe[0].value, at.dataframe[1].value
     assert table.iloc[0]["区域"] == "全国" and "长三角城市群" in set(table["区域"])
@@ -312,22 +317,10 @@ def test_decay_caption_claims_no_fade_distance_when_not_significant(ds):
 
 
 def test_regions_panel_with_a_small_dataset_shows_why_instead_of_a_traceback(tmp_path):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
-    root = Path(__file__).resolve().parents[1]
-    script = tmp_path / "small_panel.py"
-    script.write_text(
-        f"import sys\nsys.path.insert(0, {str(root)!r})\nimport streamlit as st\n"
-        "from dei_geo import datasets\nfrom ui import regions_panel, state\n"
-        "lang = st.radio('lang', ['zh', 'en'], key='lang')\n"
-        "n, start = st.radio('n', [(8, 0), (2, 100)], key='n')\n"
-        "scored = state.bundled().scores[['adcode', 'score']].dropna()\n"
-        "ds = datasets.from_table(scored.iloc[start:start + n], 'small')\n"
-        "regions_panel.render(state.Ctx(lang=lang, ds=ds, scheme='tiers', k=5))\n",
-        encoding="utf-8")
-    at = AppTest.from_file(str(script), default_timeout=120).run()
+    at = _panel_app(tmp_path,
+                    "n, start = st.radio('n', [(8, 0), (2, 100)], key='n')\n"
+                    "scored = state.bundled().scores[['adcode', 'score']].dropna()\n"
+                    "ds = datasets.from_table(scored.iloc[start:start + n], 'small')\n")
     assert not at.exception
     assert any("至少需要 30 个有得分的城市，当前数据只有 8 个" in i.value for i in at.info)
     assert len(at.dataframe[0].value) == 31 and len(at.dataframe[1].value) == 5  # tables still there

@@ -16,15 +16,11 @@ import streamlit as st
 from dei_geo import places, regions, spatial, table_export
 from dei_geo.i18n import t
 
+from . import state
 from .state import Ctx
 
 STAT_COLS = ["members", "evaluated", "scored", "partial", "mean", "median", "min", "max", "cv",
              "gini", "theil", "centres", "core_score", "gap", "diff_national", "confidence", "source"]
-
-
-def _key(ds) -> tuple:
-    """A cache key for a dataset: its label and a hash of its numbers."""
-    return ds.label, int(pd.util.hash_pandas_object(ds.scores.select_dtypes("number")).sum())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -158,7 +154,7 @@ def _decay_text(fit: dict, lang: str) -> str:
 def render(ctx: Ctx) -> pd.DataFrame:
     """The tab; returns the region table as displayed (for the export tab)."""
     lang, ds = ctx.lang, ctx.ds
-    key = _key(ds)
+    key = state.dataset_key(ds)
     left, right = st.columns(2)
     r_km = left.slider(t("reg_radius", lang), 25, 300, int(regions.DEFAULT_R_KM), step=25, key="reg_radius")
     with_radius = right.checkbox(t("reg_show_radius", lang), value=False, key="reg_with_radius")
