@@ -15,6 +15,7 @@ from dei_geo import change, columns, index, loader, maps, template, validate
 from dei_geo.datasets import Dataset
 from dei_geo.i18n import t
 
+from . import state
 from .state import Ctx
 from .text import plain
 
@@ -143,7 +144,7 @@ def _shift_table(ds: Dataset, published: Dataset, lang: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _prepared(token: str, _ds: Dataset, metric: str, scheme: str, k: int, lang: str,
+def _prepared(key: tuple, _ds: Dataset, metric: str, scheme: str, k: int, lang: str,
               label: str) -> maps.PreparedMap:
     return maps.prepare_map(_ds, metric=metric, scheme=scheme, k=k, lang=lang, metric_label=label)
 
@@ -154,8 +155,7 @@ def prepared(ds: Dataset, metric: str, scheme: str, k: int, lang: str) -> maps.P
     Raises ValueError when a metric has fewer distinct values than classes."""
     if metric in columns.DERIVED and scheme == "tiers":
         scheme = "quantiles"
-    token = f"{ds.label}|{int(pd.util.hash_pandas_object(ds.scores, index=False).sum())}"
-    return _prepared(token, ds, metric, scheme, k, lang, columns.label(metric, lang))
+    return _prepared(state.dataset_key(ds), ds, metric, scheme, k, lang, columns.label(metric, lang))
 
 
 def render(ctx: Ctx) -> Dataset | None:
