@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dei_geo import assets, boundaries, classify, columns, export, maps, region_layers, selection
+from dei_geo import (assets, boundaries, classify, columns, export, maps, markup, region_layers,
+                     selection)
 from dei_geo.i18n import LANGS, t
 from ui import (compare, data_panel, export_panel, overview, profile, regions_panel, selected,
                 state, widgets)
@@ -74,13 +75,13 @@ with map_area:
         m = maps.build_map(pm)
         if layers:
             region_layers.add_to(m, region_layers.build(layers, show=tuple(layer_keys)))
-        m = selection.count_clicks(assets.use_data_urls(m))
+        m = markup.seal(selection.count_clicks(assets.use_data_urls(m)))
         st_folium(
             m,
             height=620,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
-            feature_group_to_add=selection.highlight(pm.cities, selected.current()),
+            feature_group_to_add=markup.seal(selection.highlight(pm.cities, selected.current())),
             on_change=selected.on_map_click,
             key=selected.MAP_KEY,
         )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import folium
 
-from . import assets
+from . import assets, markup
 from .maps import PreparedMap, build_map, deterministic_ids, raw_element
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
@@ -33,8 +32,9 @@ def to_html(prepared: PreparedMap, overlays: Callable[[], list[folium.FeatureGro
             group.add_to(m)
         if any(group.control for group in groups):
             folium.LayerControl(collapsed=False).add_to(m)
+        markup.seal(m)  # no user text may reach Jinja as template source
         header = m.get_root().header
-        title = raw_element(f"<title>{html.escape(prepared.title)}</title>")
+        title = raw_element(f"<title>{markup.esc(prepared.title)}</title>")
         header.add_child(title, name="title", index=0)
         header.add_child(raw_element(assets.inline_head(m)), name="offline_assets", index=1)
         text = m.get_root().render()

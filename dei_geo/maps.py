@@ -2,12 +2,12 @@
 
 ``prepare_map`` does the expensive, cacheable part and returns plain data (GeoJSON dicts, styles,
 legend rows); ``build_map`` turns that into a fresh ``folium.Map`` on every call, since
-streamlit-folium mutates the map it is given. Every string that reaches HTML is escaped here.
+streamlit-folium mutates the map it is given. Every string that reaches HTML goes through
+``markup.esc`` (HTML and Jinja neutral).
 """
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 import threading
@@ -23,6 +23,7 @@ from jinja2 import Template
 
 from . import boundaries, classify as classify_mod, columns, places, tiers as tiers_mod
 from .i18n import t
+from .markup import esc, js_string
 
 # Bounds of the territory drawn, South China Sea islands included (lat, lng).
 CHINA_BOUNDS = [[3.4, 73.4], [53.7, 135.2]]
@@ -93,11 +94,6 @@ class PreparedMap:
 
 def _geojson(gdf) -> dict:
     return json.loads(gdf.to_json(drop_id=True))
-
-
-def esc(value) -> str:
-    """``value`` as text that is safe inside HTML (quotes included)."""
-    return html.escape(str(value), quote=True)
 
 
 def _tip(row, tier_names: dict, conflict_rows: dict, lang: str, value_label: str | None = None,
@@ -258,8 +254,8 @@ class _Control(MacroElement):
         self._name = "Control"
         self.position = position
         self.css_class = css_class
-        # JSON string literal; "</" is split so the text can never close the <script>.
-        self.html_json = json.dumps(html_text, ensure_ascii=False).replace("</", "<\\/")
+        # a JS string literal that can neither close the <script> nor open a Jinja tag
+        self.html_json = js_string(html_text)
 
 
 class _AttributionPrefix(MacroElement):

@@ -27,8 +27,8 @@ from shapely.geometry import LineString, Point
 
 from . import boundaries, places, regions, spatial
 from .assets import walk
-from .maps import esc
 from .i18n import t
+from .markup import esc
 
 KEYS = ("cores", "circles", "clusters", "rings", "lisa", "gi")  # in the order ``prepare`` returns
 CORE_COLORS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3")

@@ -46,14 +46,6 @@ def test_write_html_creates_the_file(tmp_path):
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_title_is_text_not_a_template(tmp_path):
-    import dataclasses
-
-    pm = maps.prepare_map(datasets.load_dei_2023())
-    html = export.to_html(dataclasses.replace(pm, title="{{ 7 * 7 }} <b>x</b>"))
-    assert "{{ 7 * 7 }} &lt;b&gt;x&lt;/b&gt;" in html and "49" not in html.split("<title>")[1][:40]
-
-
 def test_every_layer_is_added_to_the_map_and_ids_are_unique(html):
     defined = re.findall(r"var (geo_json_\w+) = L\.geoJson\(", html)
     assert len(defined) >= 3  # cities, province lines, maritime line
