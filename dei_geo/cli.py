@@ -6,6 +6,7 @@ import argparse
 import signal
 import dataclasses
 import sys
+import unicodedata
 from pathlib import Path
 
 from . import classify, i18n, region_layers
@@ -175,19 +176,44 @@ class _Exit(Exception):
         self.code = code
 
 
+_HIDDEN = ("Cc", "Cf", "Cs", "Zl", "Zp")  # controls (ESC, BEL, C1), format (U+200B, U+202E …)
+
+
+def printable(text, as_json: bool = False) -> str:
+    """``text`` with control and invisible format characters escaped, so that a terminal shows
+    ``\\x1b`` or ``\\u200b`` instead of obeying or hiding what a file holds. With ``as_json``, one
+    line of ``json.dumps`` output, escaped the JSON way (``\\u009b``) so that it stays valid JSON
+    (json.dumps leaves C1 controls and format characters as they are)."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(_escape(ch, as_json) if unicodedata.category(ch) in _HIDDEN else ch
+                   for ch in text)
+
+
+def _escape(ch: str, as_json: bool) -> str:
+    n = ord(ch)
+    if as_json and n > 0xFFFF:  # a surrogate pair
+        n -= 0x10000
+        return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
+    if as_json or 0xFF < n <= 0xFFFF:
+        return f"\\u{n:04x}"
+    return f"\\x{n:02x}" if n <= 0xFF else f"\\U{n:08x}"
+
+
 def _print_report(report, lang: str, stream) -> None:
-    print(report.summary(lang), file=stream)
+    print(printable(report.summary(lang)), file=stream)
     for i in report.issues:
         where = " ".join(x for x in (i.file, i.sheet, i.cell) if x)
         level = i18n.t(f"di_level_{i.severity}", lang)
-        print(f"  {where} [{level}] {i.why(lang)} → {i.fix(lang)}", file=stream)
+        print(printable(f"  {where} [{level}] {i.why(lang)} → {i.fix(lang)}"), file=stream)
 
 
 def _report_for(args):
     from . import validate
 
     if not Path(args.file).is_file():
-        print(f"dei-geo {args.command}: {args.file}: no such file", file=sys.stderr)
+        print(printable(f"dei-geo {args.command}: {args.file}: no such file"), file=sys.stderr)
         raise _Exit(2)
     return validate.validate(Path(args.file), sheet=args.sheet)
 
@@ -200,7 +226,8 @@ def _cmd_validate(args) -> int:
     except _Exit as stop:
         return stop.code
     if args.format == "json":
-        print(json.dumps(report.to_dict(args.lang), ensure_ascii=False, indent=2))
+        text = json.dumps(report.to_dict(args.lang), ensure_ascii=False, indent=2)
+        print("\n".join(printable(line, as_json=True) for line in text.split("\n")))
     else:
         _print_report(report, args.lang, sys.stdout)
     return 0 if report.ok else 1
@@ -219,8 +246,8 @@ def _user_dataset(args):
     if "year" in table and table["year"].nunique() > 1:
         if args.year is None:
             years = ", ".join(str(y) for y in sorted(table["year"].unique()))
-            print(f"dei-geo {args.command}: {args.file} has several years ({years}); pass --year",
-                  file=sys.stderr)
+            print(printable(f"dei-geo {args.command}: {args.file} has several years ({years}); "
+                            "pass --year"), file=sys.stderr)
             raise _Exit(2)
         table = table[table["year"] == args.year]
     weights = {}
@@ -242,21 +269,35 @@ def _user_dataset(args):
                                                    "source_note_en": i18n.t("di_source", "en", name=name)})
 
 
-def _cmd_score(args) -> int:
-    from . import index
+def _out_problem(out: Path, source: Path, lang: str) -> str | None:
+    """Why ``dei-geo score`` may not write ``out`` (a usage error), or None."""
+    from . import table_export
 
+    if out.suffix.lower().lstrip(".") not in table_export.FORMATS:
+        return i18n.t("cli_out_format", lang, out=out)
+    if out.resolve() == source.resolve() or (out.exists() and source.exists() and out.samefile(source)):
+        return i18n.t("cli_out_is_input", lang, out=out)
+    return None
+
+
+def _cmd_score(args) -> int:
+    from . import index, table_export
+
+    out = Path(args.out)
+    problem = _out_problem(out, Path(args.file), args.lang)
+    if problem:
+        print(printable(f"dei-geo score: {problem}"), file=sys.stderr)
+        return 2
     try:
         ds, result = _user_dataset(args)
     except _Exit as stop:
         return stop.code
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(index.scored_csv(ds, args.lang))
+    table_export.write(index.scored_frame(ds, args.lang), out)  # .csv or .xlsx, formula-safe
     scored = int(ds.scores["score"].notna().sum())
-    print(f"written {out}: {len(ds.scores)} cities, {scored} with an overall score, "
-          f"{result.gaps['adcode'].nunique()} with missing indicators ({args.missing})")
+    print(printable(f"written {out}: {len(ds.scores)} cities, {scored} with an overall score, "
+                    f"{result.gaps['adcode'].nunique()} with missing indicators ({args.missing})"))
     for message in result.messages(args.lang):
-        print(message)
+        print(printable(message))
     print(i18n.t("di_weight_rule", args.lang))
     return 0
 
@@ -328,7 +369,8 @@ def parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="compute pillar and overall scores, ranks and tiers")
     score.add_argument("file")
-    score.add_argument("--out", required=True, help="output CSV (UTF-8 with BOM)")
+    score.add_argument("--out", required=True,
+                       help="output file: .csv (UTF-8 with BOM) or .xlsx, not the input file")
     score.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     _data_arguments(score)
     score.set_defaults(func=_cmd_score)
@@ -358,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ValueError, FileNotFoundError) as err:
-        print(f"dei-geo {args.command}: {err}", file=sys.stderr)
+        print(printable(f"dei-geo {args.command}: {err}"), file=sys.stderr)
         return 1
 
 

@@ -10,12 +10,11 @@ weight and is not an input column (see the weight rule in ``index``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 import pandas as pd
 
-from . import paths
+from . import paths, places
 from .i18n import t
 
 CITY, ADCODE, YEAR, SCORE = "city", "adcode", "year", "score"
@@ -38,8 +37,9 @@ INFO = ("province", "rank", "tier", "note")
 
 
 def normalise(text) -> str:
-    """The comparison key of a header: NFKC, case-folded, no spaces/_/-, no trailing (unit)."""
-    key = unicodedata.normalize("NFKC", str(text)).casefold()
+    """The comparison key of a header: ``places.clean`` (NFKC, no invisible characters),
+    case-folded, no spaces/_/-, no trailing (unit)."""
+    key = places.clean(text).casefold()
     key = re.sub(r"[\s_\-]+", "", key)
     stripped = re.sub(r"\([^()]*\)$", "", key)
     return stripped or key

@@ -269,6 +269,14 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "di_bad_csv": {"zh": "CSV 格式错误：{error}。", "en": "Malformed CSV: {error}."},
     "di_bad_csv_fix": {"zh": "检查引号是否成对，或在 Excel 中重新另存为 CSV。", "en": "Check for unbalanced quotes, or save the CSV again from Excel."},
+    "di_cell_too_long": {
+        "zh": "第 {row} 行 {column} 列的单元格超过 {limit} 个字符，无法读取。",
+        "en": "The cell in row {row}, column {column} is longer than {limit} characters and cannot be read.",
+    },
+    "di_cell_too_long_fix": {
+        "zh": "缩短或删除该单元格（如很长的备注），或检查引号是否成对（缺一个引号会把后面的内容都读进同一格）。",
+        "en": "Shorten or delete that cell (a long note, say), or check the quotes: one missing quote runs the rest of the file into one cell.",
+    },
     "di_no_header": {
         "zh": "前 {rows} 行中找不到表头：没有城市列（城市 / city / adcode），也没有得分列。",
         "en": "No header in the first {rows} rows: no city column (城市 / city / adcode) and no score column.",
@@ -366,10 +374,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "得分应在 0–100 之间：检查是否多乘了 100、填错了列或是排名。",
         "en": "Scores are 0–100: check for a factor of 100, a shifted column or a rank.",
     },
+    "di_formula_no_value": {
+        "zh": "公式没有计算结果：{value}（文件多半由程序生成，未在 Excel 或 WPS 中保存过），读不到它的值。",
+        "en": "Formula without a computed value: {value} (the file was probably written by a program, never saved in Excel or WPS), so there is no value to read.",
+    },
+    "di_formula_no_value_fix": {
+        "zh": "在 Excel 或 WPS 中打开该文件并保存（会算出公式结果），或复制这些单元格后“选择性粘贴 → 数值”。",
+        "en": "Open the file in Excel or WPS and save it (this computes the formulas), or copy the cells and paste them as values (Paste Special → Values).",
+    },
     "di_year_blank": {"zh": "年份为空。", "en": "The year is blank."},
     "di_year_blank_fix": {"zh": "填写四位年份（如 2024），或删除年份列。", "en": "Enter a four-digit year (e.g. 2024), or delete the year column."},
     "di_year_invalid": {"zh": "年份“{value}”无效。", "en": "\"{value}\" is not a valid year."},
     "di_year_invalid_fix": {"zh": "填写四位年份，如 2024。", "en": "Enter a four-digit year, e.g. 2024."},
+    "cli_out_format": {
+        "zh": "{out}：只能写 .csv（UTF-8 带 BOM）或 .xlsx 文件。",
+        "en": "{out}: only .csv (UTF-8 with BOM) and .xlsx output is supported.",
+    },
+    "cli_out_is_input": {
+        "zh": "{out} 就是输入文件，不能覆盖它；请另起一个文件名。",
+        "en": "{out} is the input file; it will not be overwritten. Choose another name.",
+    },
     "di_metric_unpublished": {"zh": "未公布（报告未发布该项得分）", "en": "Not published (no score in the report)"},
     "di_metric_select": {"zh": "地图指标", "en": "Map metric"},
     "di_show_user": {"zh": "地图显示自有数据", "en": "Show your data on the map"},

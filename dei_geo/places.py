@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from functools import lru_cache
 
 import pandas as pd
@@ -10,6 +12,7 @@ import pandas as pd
 from . import paths
 
 PLACES = paths.DATA / "places.csv"
+_FLOAT_CODE = re.compile(r"(\d+)\.0*")  # 330100.0: a code Excel stored as a number
 
 
 class UnknownPlace(ValueError):
@@ -41,8 +44,21 @@ def load_places() -> pd.DataFrame:
     return _places().copy()
 
 
+def clean(text) -> str:
+    """What a person sees in ``text``: NFKC, invisible format characters (zero-width space,
+    LRM/RLM, a BOM inside the text …: Unicode category Cf) removed, surrounding whitespace
+    (U+3000 too) trimmed, and a code Excel stored as a number (``330100.0``) as an integer.
+    Applied to every city name or adcode from a file, the search box and ``?city=``."""
+    text = str(text)
+    if not text.isprintable():  # Cf characters are never printable: the common case is fast
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = unicodedata.normalize("NFKC", text).strip()
+    code = _FLOAT_CODE.fullmatch(text) if "." in text else None
+    return code.group(1) if code else text
+
+
 def _key(text) -> str:
-    return "".join(str(text).split()).casefold()
+    return "".join(clean(text).split()).casefold()
 
 
 @lru_cache(maxsize=1)

@@ -34,8 +34,9 @@ class Match:
 
 
 def find(text: str | int, n: int = 5) -> Match:
-    """Look ``text`` up (case, spaces and 市 vs short form do not matter); never raises."""
-    query = str(text).strip()
+    """Look ``text`` up (case, spaces, invisible characters, 市 vs short form and ``330100.0``
+    do not matter: ``places.clean``); never raises."""
+    query = places.clean(text)
     if not query:
         return Match("")
     try:

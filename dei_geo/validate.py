@@ -3,13 +3,14 @@
 A row with any error is rejected as a whole and listed, with its cells as written, in
 ``Report.rejected``; every other non-blank row is kept in ``Report.table``. Fully blank rows carry
 no data and are skipped. Unrecognised columns are reported as warnings, never dropped silently.
+An XLSX formula saved without its computed value is an error in an imported column (the row is
+rejected, never read as a blank) and a warning elsewhere.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -19,6 +20,13 @@ from .i18n import t
 
 MISSING = {"", "-", "—", "–", "na", "n/a", "null", "none", "无", "缺失", "暂无"}
 YEARS = (1990, 2100)
+SHOWN = 200  # characters of a cell quoted in a message (the issue's ``value`` keeps it all)
+
+
+def _shown(value):
+    if isinstance(value, str) and len(value) > SHOWN:
+        return value[:SHOWN] + "…"
+    return value
 
 
 @dataclass(frozen=True)
@@ -39,8 +47,9 @@ class Issue:
         sep = "、" if lang == "zh" else ", "
         params = {k: sep.join(map(str, v)) if isinstance(v, list) else v
                   for k, v in self.params.items()}
-        return {"file": self.file, "row": self.row, "column": self.column, "header": self.header,
-                "value": self.value, "sheet": self.sheet, **params}
+        return {"file": self.file, "row": self.row, "column": self.column,
+                "header": _shown(self.header), "value": _shown(self.value), "sheet": self.sheet,
+                **params}
 
     @property
     def cell(self) -> str:
@@ -132,7 +141,8 @@ def validate(source, name: str | None = None, sheet: str | None = None,
     try:
         raw = loader.read(source, name=name, sheet=sheet, max_bytes=max_bytes)
     except loader.FileProblem as p:
-        issue = Issue(p.code, p.file, row=p.row, sheet=p.sheet, params=p.params)
+        issue = Issue(p.code, p.file, row=p.row, column=p.params.get("column"), sheet=p.sheet,
+                      params=p.params)
         return Report(p.file, [issue], _empty_table(), pd.DataFrame({"row": []}), sheet=p.sheet)
     return check(raw)
 
@@ -151,7 +161,7 @@ def _text(cell) -> str:
 
 
 def _norm(cell) -> str:
-    return unicodedata.normalize("NFKC", _text(cell)).strip()
+    return places.clean(_text(cell))
 
 
 def _number(cell) -> tuple[float | None, str | None]:
@@ -224,6 +234,10 @@ def _header_issues(raw: loader.RawTable) -> tuple[dict[int, str], list[Issue], I
                 issues.append(Issue("unnamed_column", column=letter, severity="warning",
                                     row=raw.header_row, **base))
             continue
+        if isinstance(head, loader.Formula):
+            issues.append(Issue("formula_no_value", column=letter, value=str(head), row=raw.header_row,
+                                severity="warning", **base))
+            continue
         head = _text(head)
         found = columns.match(head)
         if found is None:
@@ -263,8 +277,7 @@ def check(raw: loader.RawTable) -> Report:
     metrics = [(col[m], m) for m in columns.metrics() if m in col]
     resolver = _Resolver()
     candidates = [(excel_row, cells, *_check_row(raw, excel_row, cells, col, metrics, resolver))
-                  for excel_row, cells in raw.rows
-                  if any(str(c).strip() for c in cells if c is not None)]  # blank rows: no data
+                  for excel_row, cells in raw.rows if _has_data(cells, fields)]
     _flag_duplicates(candidates, raw, col)
     accepted = [rec for _, _, rec, probs in candidates if not probs]
     table = pd.DataFrame(accepted, columns=["row", "adcode", *(["year"] if columns.YEAR in col else []),
@@ -274,8 +287,25 @@ def check(raw: loader.RawTable) -> Report:
     for _, m in metrics:
         table[m] = table[m].astype(float)
     issues += [p for *_, probs in candidates for p in probs]
+    issues += _unread_formulas(raw, fields)
     rejected = _rejected(raw, [(r, cells) for r, cells, _, probs in candidates if probs])
     return Report(raw.file, issues, table, rejected, **meta)
+
+
+def _has_data(cells, fields) -> bool:
+    """Not a blank row (no data); a formula without a value in a column that is not imported
+    does not count (it is a warning)."""
+    return any(str(c).strip() for j, c in enumerate(cells)
+               if c is not None and not (isinstance(c, loader.Formula) and j not in fields))
+
+
+def _unread_formulas(raw: loader.RawTable, fields: dict[int, str]) -> list[Issue]:
+    """Warnings for formulas without a value in the columns that are not imported."""
+    return [Issue("formula_no_value", raw.file, row=excel_row, column=raw.letter(j),
+                  header=_text(raw.header[j]) if j < len(raw.header) else None, value=str(c),
+                  severity="warning", sheet=raw.sheet)
+            for excel_row, cells in raw.rows for j, c in enumerate(cells)
+            if isinstance(c, loader.Formula) and j not in fields]
 
 
 def _check_row(raw, excel_row, cells, col, metrics, resolver) -> tuple[dict, list[Issue]]:
@@ -290,10 +320,15 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver) -> tuple[dict, lis
                               header=_text(raw.header[j]), value=_text(cell(j)), params=params,
                               sheet=raw.sheet))
 
+    formulas = sorted(j for j in col.values() if isinstance(cell(j), loader.Formula))
+    for j in formulas:  # no value to check: the row is rejected, never read as blank
+        problem("formula_no_value", j)
     record: dict = {"row": excel_row}
     adcode_j, city_j = col.get(columns.ADCODE), col.get(columns.CITY)
     key_j = adcode_j if _norm(cell(adcode_j)) else city_j
-    if key_j is None or not _norm(cell(key_j)):
+    if key_j in formulas:
+        pass  # reported above
+    elif key_j is None or not _norm(cell(key_j)):
         problem("city_blank", city_j if city_j is not None else adcode_j)
     else:
         adcode, err = resolver(cell(key_j))
@@ -301,17 +336,19 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver) -> tuple[dict, lis
             problem(err[0], key_j, **err[1])
         else:
             record["adcode"] = adcode
-            if city_j not in (None, key_j) and _norm(cell(city_j)) and resolver(cell(city_j))[0] != adcode:
+            if (city_j not in (None, key_j, *formulas) and _norm(cell(city_j))
+                    and resolver(cell(city_j))[0] != adcode):
                 problem("adcode_city_mismatch", city_j, adcode=adcode,
                         adcode_name=places.display_name(adcode))
-    if columns.YEAR in col:
+    if columns.YEAR in col and col[columns.YEAR] not in formulas:
         record["year"], code = _year(cell(col[columns.YEAR]))
         if code:
             problem(code, col[columns.YEAR])
     for j, metric in metrics:
-        record[metric], code = _number(cell(j))
-        if code:
-            problem(code, j)
+        if j not in formulas:
+            record[metric], code = _number(cell(j))
+            if code:
+                problem(code, j)
     return record, problems
 
 

@@ -280,7 +280,7 @@ def test_indicator_map_of_user_data_escapes_and_flags_blanks(bundled):
     legend = {row.label: row.count for row in pm.legend}
     assert legend["无数据（表中该项为空）"] == 1 and legend["未参评"] == 368
     html = maps.build_map(pm).get_root().render()
-    assert "<b>mine</b>" not in html and "&lt;b&gt;mine&lt;/b&gt;" in html
+    assert "<b>mine</b>" not in html and "\\u0026lt;b\\u0026gt;mine\\u0026lt;/b\\u0026gt;" in html
     with pytest.raises(ValueError, match="no column"):
         maps.prepare_map(ds, metric="nope")
 
@@ -332,3 +332,37 @@ def test_cli_export_with_data(tmp_path):
     assert cli.main(["export", "--data", str(src), "--metric", "economy", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "数字经济" in text and "未参评" in text
+
+
+def test_cli_score_writes_the_format_its_extension_names(tmp_path, capsys):
+    src, xlsx, csv_out = tmp_path / "p.csv", tmp_path / "scored.xlsx", tmp_path / "again.CSV"
+    src.write_text("城市,总分\n杭州,93.5\n宁波,80\n", encoding="utf-8")
+    assert cli.main(["score", str(src), "--out", str(xlsx)]) == 0
+    assert xlsx.read_bytes()[:4] == b"PK\x03\x04"  # a real workbook, not CSV text
+    got = pd.read_excel(xlsx)
+    assert list(got.columns[:5]) == ["adcode", "city", "score", "rank", "tier"]
+    assert got.loc[0, "city"] == "杭州" and got.loc[0, "score"] == pytest.approx(93.5)
+    assert cli.main(["score", str(xlsx), "--out", str(csv_out)]) == 0  # loads again
+    assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert pd.read_csv(csv_out, encoding="utf-8-sig")["city"].tolist() == ["杭州", "宁波"]
+
+
+@pytest.mark.parametrize("name", ["scored.txt", "scored.xls", "scored.json", "scored"])
+def test_cli_score_refuses_an_output_format_it_cannot_write(tmp_path, capsys, name):
+    src = tmp_path / "p.csv"
+    src.write_text("城市,总分\n杭州,93.5\n", encoding="utf-8")
+    assert cli.main(["score", str(src), "--out", str(tmp_path / name)]) == 2
+    assert ".csv" in capsys.readouterr().err and not (tmp_path / name).exists()
+
+
+def test_cli_score_never_overwrites_its_input(tmp_path, capsys, monkeypatch):
+    src = tmp_path / "p.csv"
+    src.write_text("城市,总分\n杭州,93.5\n", encoding="utf-8")
+    before = src.read_bytes()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.csv").symlink_to(src)
+    monkeypatch.chdir(tmp_path)
+    for out in (str(src), "p.csv", "sub/../p.csv", "link.csv"):
+        assert cli.main(["score", "p.csv", "--out", out, "--lang", "en"]) == 2
+        assert "is the input file" in capsys.readouterr().err
+    assert src.read_bytes() == before

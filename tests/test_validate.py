@@ -2,10 +2,13 @@
 
 import io
 import json
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -197,3 +200,99 @@ def test_downloads_neutralise_formula_cells_from_the_file():
     issues = pd.read_csv(io.BytesIO(r.issues_csv("zh")), encoding="utf-8-sig", dtype=str)
     assert "'" + evil in issues["内容"].tolist()
     assert issues["行"].tolist() == ["3", "4"]  # numbers stay numbers
+
+
+# --- nothing lost or mangled silently ---------------------------------------------------------
+
+def _scripted_xlsx(rows, cells: dict[str, str] | None = None) -> bytes:
+    """An XLSX as a script writes it (openpyxl: formulas without computed values); ``cells``
+    replaces cells' XML (``{"B2": '<c r="B2">…</c>'}``), e.g. to store a value as Excel does."""
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    src, out = zipfile.ZipFile(buf), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for ref, xml in (cells or {}).items():
+                    data = re.sub(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), xml.encode(), data)
+            dst.writestr(item, data)
+    return out.getvalue()
+
+
+def test_formulas_saved_without_values_are_reported_never_read_as_blank(tmp_path, capsys):
+    data = _scripted_xlsx([["城市", "总分", "数字经济", "备注"], ["杭州", "=90+2.9", 95.2, '=A2&"x"'],
+                           ["宁波", 80, 70], ["温州", 60, "=B4-1"]])
+    r = validate.validate(data, name="scripted.xlsx")
+    assert not r.ok and list(r.table["city"]) == ["宁波"] and list(r.rejected["row"]) == [2, 4]
+    assert [(i.code, i.cell, i.severity) for i in r.issues if i.code == "formula_no_value"] == [
+        ("formula_no_value", "B2", "error"), ("formula_no_value", "C4", "error"),
+        ("formula_no_value", "D2", "warning")]  # D: a note column, not imported
+    b2 = r.errors[0]
+    assert (b2.file, b2.row, b2.column, b2.value) == ("scripted.xlsx", 2, "B", "=90+2.9")
+    assert "公式没有计算结果" in b2.why("zh") and "WPS" in b2.fix("zh") and "数值" in b2.fix("zh")
+    assert "Formula without a computed value" in b2.why("en") and "paste them as values" in b2.fix("en")
+    src = tmp_path / "scripted.xlsx"
+    src.write_bytes(data)
+    assert cli.main(["validate", str(src)]) == 1
+    assert "scripted.xlsx Sheet B2" in capsys.readouterr().out
+    assert cli.main(["score", str(src), "--out", str(tmp_path / "s.csv")]) == 1  # no blank score
+    assert "=90+2.9" in capsys.readouterr().err and not (tmp_path / "s.csv").exists()
+
+
+def test_formula_values_stored_by_excel_are_read_and_shared_formulas_reported():
+    cached = _scripted_xlsx(
+        [["城市", "总分", "数字经济"], ["杭州", "=90+2.9", 95.2], ["宁波", 80, "=IF(B3>90,B3,\"\")"]],
+        {"B2": '<c r="B2"><f>90+2.9</f><v>92.9</v></c>',  # as Excel saves it
+         "C3": '<c r="C3" t="str"><f>IF(B3&gt;90,B3,"")</f><v></v></c>'})  # result: empty text
+    r = validate.validate(cached, name="excel.xlsx")
+    assert r.ok and r.table["score"].tolist() == [92.9, 80.0] and pd.isna(r.table.loc[1, "economy"])
+    shared = _scripted_xlsx(
+        [["城市", "总分", "数字经济"], ["杭州", 91, 90], ["宁波", 81, 80]],
+        {"C2": '<c r="C2"><f t="shared" ref="C2:C3" si="0">B2-1</f><v/></c>',
+         "C3": '<c r="C3"><f t="shared" si="0"/><v/></c>'})
+    r = validate.validate(shared, name="shared.xlsx")
+    assert [(i.cell, i.value) for i in r.errors] == [("C2", "=B2-1"), ("C3", "=B3-1")]
+
+
+def test_cli_validate_shows_control_characters_escaped(tmp_path, capsys):
+    title = "\x1b]0;PWNED\x07\x1b[31m杭州"
+    src = tmp_path / "bad\x1b[2Jname.csv"
+    src.write_text(f"城市,总分,数字经济,GDP\u202e\x1b[5m\n{title},90,\x9b80,1\n", encoding="utf-8")
+    assert cli.main(["validate", str(src)]) == 1
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x1b\x07\x9b\u202e")
+    assert r"\x1b]0;PWNED\x07\x1b[31m杭州" in out and r"\x9b80" in out
+    assert r"bad\x1b[2Jname.csv" in out  # file name
+    assert r"GDP\u202e\x1b[5m" in out  # header (unknown column)
+    assert cli.main(["validate", str(src), "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x1b\x07\x9b\u202e")
+    d = json.loads(out)  # still valid JSON, the values as they are in the file
+    assert d["file"] == src.name and {title, "\x9b80"} <= {i["value"] for i in d["issues"]}
+
+
+def test_a_200_kb_note_cell_does_not_reject_the_file():
+    r = _csv("城市,总分,备注\n杭州,92.9," + "长" * 200_000 + "\n宁波,80,短\n")
+    assert r.ok and list(r.table["city"]) == ["杭州", "宁波"]
+    r = _csv("城市,总分\n杭州," + "9" * 200_000 + "\n")  # in a score column: quoted, shortened
+    assert _codes(r) == [("not_numeric", "B2")] and len(r.errors[0].value) == 200_000
+    assert len(r.errors[0].why("zh")) < 300
+
+
+@pytest.mark.parametrize("cell", ["杭\u200b州", "\u200f杭州\u200e", "\ufeff杭州", "\u3000杭\u200b州\u3000",
+                                  "杭州\u2060", "330100.0", "３３０１００.０", " 330100.00 "])
+def test_invisible_characters_and_float_adcodes_in_city_cells(cell):
+    r = _csv(f"城市,总分\n{cell},92.9\n")
+    assert r.ok and list(r.table["adcode"]) == [330100]
+    r = _csv(f"adcode,城市,总分\n{cell},杭州,92.9\n")
+    assert r.ok and list(r.table["adcode"]) == [330100]
+
+
+def test_invisible_characters_in_headers_and_scores():
+    r = _csv("城市,\ufeff总分\u200b\n杭州,9\u200b2.9\n")  # a BOM inside: files pasted together
+    assert r.ok and r.columns == {"city": "城市", "score": "\ufeff总分\u200b"}
+    assert r.table["score"].tolist() == [92.9]

@@ -48,7 +48,7 @@ def init(lang: str) -> None:
     """Once per session: take the city from the link (anything the search box accepts)."""
     if KEY in st.session_state:
         return
-    raw = st.query_params.get(PARAM)
+    raw = places.clean(st.query_params.get(PARAM) or "")
     clear()
     if not raw:
         return
