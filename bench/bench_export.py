@@ -18,19 +18,20 @@ import folium
 import geopandas as gpd
 import shapely
 
-from dei_geo import datasets, export, maps
+from dei_geo.sources import datasets
+from dei_geo.maps import export, web
 
 
 def ours() -> dict:
     t0 = time.perf_counter()
     ds = datasets.load_dei_2023()
-    pm = maps.prepare_map(ds)
+    pm = web.prepare_map(ds)
     html = export.to_html(pm)
     cold = time.perf_counter() - t0
     warm = []
     for _ in range(5):
         t0 = time.perf_counter()
-        html = export.to_html(maps.prepare_map(ds))
+        html = export.to_html(web.prepare_map(ds))
         warm.append(time.perf_counter() - t0)
     vertices = sum(shapely.get_num_coordinates(shapely.from_geojson(json.dumps(f["geometry"])))
                    for f in pm.cities["features"])

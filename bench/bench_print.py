@@ -18,7 +18,8 @@ import time
 import shapely
 
 from bench_export import naive as naive_html, ours as ours_html  # same folder
-from dei_geo import datasets, maps, static_maps
+from dei_geo.sources import datasets
+from dei_geo.maps import web, print_map
 
 
 def _best(fn, n=3) -> float:
@@ -31,12 +32,12 @@ def _best(fn, n=3) -> float:
 
 
 def ours_print(fmt: str) -> dict:
-    pm = maps.prepare_map(datasets.load_dei_2023())
+    pm = web.prepare_map(datasets.load_dei_2023())
     t0 = time.perf_counter()
-    data = static_maps.render(pm, fmt=fmt)
+    data = print_map.render(pm, fmt=fmt)
     cold = time.perf_counter() - t0  # first map in the process: reads and projects the layers
-    warm = _best(lambda: static_maps.render(pm, fmt=fmt))
-    layers = static_maps._layers(static_maps.NATIONAL_CRS)
+    warm = _best(lambda: print_map.render(pm, fmt=fmt))
+    layers = print_map._layers(print_map.NATIONAL_CRS)
     return {"bytes": len(data), "cold_s": cold, "warm_s": warm,
             "vertices": int(shapely.get_num_coordinates(layers.cities.geometry.values).sum())}
 
@@ -57,11 +58,11 @@ def naive_png() -> dict:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from dei_geo import geodata_build
+    from dei_geo.build import geodata
 
     scores = datasets.load_dei_2023().scores[["adcode", "score"]]
     t0 = time.perf_counter()  # from the full-resolution source, like the folium row
-    units, _, _ = geodata_build.read_source()
+    units, _, _ = geodata.read_source()
     gdf = units.merge(scores, on="adcode", how="left")
     fig, ax = plt.subplots(figsize=(10, 8))
     gdf.plot(column="score", cmap="YlGnBu", legend=True, ax=ax,

@@ -49,9 +49,11 @@ def server(rounds: int) -> list[str]:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
     from streamlit.testing.v1 import AppTest
 
-    from dei_geo import datasets, maps, places
+    from dei_geo.sources import datasets
+    from dei_geo.maps import web
+    from dei_geo.core import places
 
-    features = {f["id"]: f for f in maps.prepare_map(datasets.load_dei_2023()).cities["features"]}
+    features = {f["id"]: f for f in web.prepare_map(datasets.load_dei_2023()).cities["features"]}
     at = AppTest.from_file(str(APP), default_timeout=120)
     t0 = time.perf_counter()
     at.run()
@@ -101,7 +103,8 @@ def browser(rounds: int) -> list[str]:
     from playwright.sync_api import sync_playwright
     from shapely.ops import polylabel
 
-    from dei_geo import boundaries, places
+    from dei_geo.sources import boundaries
+    from dei_geo.core import places
 
     units = boundaries.layer("cities", "web").set_index("adcode")
 

@@ -9,13 +9,14 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from . import classify, i18n, region_layers
+from dei_geo.maps import classify, overlays
+from dei_geo.core import i18n
 
 
 def _cmd_geodata_build(args) -> int:
-    from . import geodata_build
+    from dei_geo.build import geodata
 
-    manifest = geodata_build.build(args.out)
+    manifest = geodata.build(args.out)
     for lod, info in manifest["lods"].items():
         cities = info["layers"]["cities"]
         print(f"{lod}: {cities['features']} units, {cities['vertices']} vertices, "
@@ -25,15 +26,16 @@ def _cmd_geodata_build(args) -> int:
 
 
 def _cmd_data_places(args) -> int:
-    from . import build_places
+    from dei_geo.build import crosswalk
 
-    out = build_places.write_places(args.out) if args.out else build_places.write_places()
+    out = crosswalk.write_places(args.out) if args.out else crosswalk.write_places()
     print(f"written {out}")
     return 0
 
 
 def _cmd_export(args) -> int:
-    from . import datasets, export, maps
+    from dei_geo.sources import datasets
+    from dei_geo.maps import export, web
 
     out = Path(args.out)
     suffix = out.suffix.lower()
@@ -48,7 +50,7 @@ def _cmd_export(args) -> int:
             return stop.code
     else:
         ds = datasets.load_dei_2023()
-    prepared = maps.prepare_map(ds, metric=args.metric, scheme=args.scheme, k=args.k, lang=args.lang)
+    prepared = web.prepare_map(ds, metric=args.metric, scheme=args.scheme, k=args.k, lang=args.lang)
     if suffix in (".png", ".svg"):
         if args.layers or args.city:
             print("dei-geo export: --layers/--city apply to .html output", file=sys.stderr)
@@ -67,17 +69,18 @@ def _cmd_export(args) -> int:
 
 def _overlays(args, ds, prepared):
     """Region layers (--layers) and the selected city's outline (--city) for an HTML export."""
-    from . import search, selection
+    from dei_geo.core import search
+    from dei_geo.maps import selection
 
     keys = [k for k in (args.layers or "").split(",") if k]
-    unknown = sorted(set(keys) - set(region_layers.KEYS))
+    unknown = sorted(set(keys) - set(overlays.KEYS))
     if unknown:
-        raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(region_layers.KEYS)}")
-    layers = region_layers.prepare(ds, args.lang) if keys else []
+        raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(overlays.KEYS)}")
+    layers = overlays.prepare(ds, args.lang) if keys else []
     city = search.resolve(args.city) if args.city else None
 
     def build():
-        groups = region_layers.build([layer for layer in layers if layer.key in keys], show=tuple(keys))
+        groups = overlays.build([layer for layer in layers if layer.key in keys], show=tuple(keys))
         return groups + ([selection.highlight(prepared.cities, city)] if city else [])
 
     return build if keys or city else None
@@ -85,20 +88,23 @@ def _overlays(args, ds, prepared):
 
 def _write_print_map(args, prepared, out: Path) -> None:
     """PNG/SVG print map (issue 6): national, one province (--province) or a region (--region)."""
-    from . import datasets, static_maps
+    from dei_geo.sources import datasets
+    from dei_geo.maps import print_map
 
-    view = static_maps.NATIONAL
+    view = print_map.NATIONAL
     if args.province:
-        view = static_maps.province_view(args.province)
+        view = print_map.province_view(args.province)
     elif args.region:
-        view = static_maps.cluster_view(datasets.load_dei_2023().clusters, args.region)
-    static_maps.write(prepared, out, view, dpi=args.dpi, title=args.title)
+        view = print_map.cluster_view(datasets.load_dei_2023().clusters, args.region)
+    print_map.write(prepared, out, view, dpi=args.dpi, title=args.title)
 
 
 def _cmd_profile(args) -> int:
     import json
 
-    from . import datasets, profile, search, spatial
+    from dei_geo.sources import datasets
+    from dei_geo.analysis import profile, spatial
+    from dei_geo.core import search
 
     ds = datasets.load_dei_2023()
     adcode = search.resolve(args.city)
@@ -116,7 +122,8 @@ def _cmd_profile(args) -> int:
 def _cmd_regions(args) -> int:
     import json
 
-    from . import datasets, regions, spatial
+    from dei_geo.sources import datasets
+    from dei_geo.analysis import regions, spatial
 
     ds = datasets.load_dei_2023()
     _, cores = spatial.cores_table(ds)
@@ -144,7 +151,8 @@ def _cmd_regions(args) -> int:
 def _cmd_spillover(args) -> int:
     import json
 
-    from . import datasets, spatial
+    from dei_geo.sources import datasets
+    from dei_geo.analysis import spatial
 
     rep = spatial.report(datasets.load_dei_2023(), args.metric, args.weights, args.k,
                          args.permutations, args.alpha, args.seed)
@@ -210,7 +218,7 @@ def _print_report(report, lang: str, stream) -> None:
 
 
 def _report_for(args):
-    from . import validate
+    from dei_geo.sources import validate
 
     if not Path(args.file).is_file():
         print(printable(f"dei-geo {args.command}: {args.file}: no such file"), file=sys.stderr)
@@ -235,7 +243,7 @@ def _cmd_validate(args) -> int:
 
 def _user_dataset(args):
     """Validate ``args.file`` and compute its index; rejected rows stop it unless --keep-valid."""
-    from . import index
+    from dei_geo.analysis import index
 
     report = _report_for(args)
     if report.issues:  # warnings too: an ignored column is never silent
@@ -271,9 +279,9 @@ def _user_dataset(args):
 
 def _out_problem(out: Path, source: Path, lang: str) -> str | None:
     """Why ``dei-geo score`` may not write ``out`` (a usage error), or None."""
-    from . import table_export
+    from dei_geo.core import tabular
 
-    if out.suffix.lower().lstrip(".") not in table_export.FORMATS:
+    if out.suffix.lower().lstrip(".") not in tabular.FORMATS:
         return i18n.t("cli_out_format", lang, out=out)
     if out.resolve() == source.resolve() or (out.exists() and source.exists() and out.samefile(source)):
         return i18n.t("cli_out_is_input", lang, out=out)
@@ -281,7 +289,8 @@ def _out_problem(out: Path, source: Path, lang: str) -> str | None:
 
 
 def _cmd_score(args) -> int:
-    from . import index, table_export
+    from dei_geo.analysis import index
+    from dei_geo.core import tabular
 
     out = Path(args.out)
     problem = _out_problem(out, Path(args.file), args.lang)
@@ -292,7 +301,7 @@ def _cmd_score(args) -> int:
         ds, result = _user_dataset(args)
     except _Exit as stop:
         return stop.code
-    table_export.write(index.scored_frame(ds, args.lang), out)  # .csv or .xlsx, formula-safe
+    tabular.write(index.scored_frame(ds, args.lang), out)  # .csv or .xlsx, formula-safe
     scored = int(ds.scores["score"].notna().sum())
     print(printable(f"written {out}: {len(ds.scores)} cities, {scored} with an overall score, "
                     f"{result.gaps['adcode'].nunique()} with missing indicators ({args.missing})"))
@@ -303,7 +312,7 @@ def _cmd_score(args) -> int:
 
 
 def _data_arguments(p: argparse.ArgumentParser) -> None:
-    from . import index
+    from dei_geo.analysis import index
 
     p.add_argument("--sheet", default=None, help="XLSX sheet (default: first with a city column)")
     p.add_argument("--missing", choices=index.MISSING, default="report",
@@ -349,7 +358,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--data", default=None, help="your own score table (CSV/XLSX) instead of DEI 2023")
     export.add_argument("--metric", default="score", help="column to map: score, a pillar or indicator id")
     export.add_argument("--layers", default=None,
-                        help=f"HTML: region layers to add, comma-separated ({','.join(region_layers.KEYS)})")
+                        help=f"HTML: region layers to add, comma-separated ({','.join(overlays.KEYS)})")
     export.add_argument("--city", default=None, help="HTML: outline this city (name, pinyin or adcode)")
     _data_arguments(export)
     export.set_defaults(func=_cmd_export)

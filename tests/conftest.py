@@ -2,7 +2,7 @@
 
 import pytest
 
-from dei_geo import datasets
+from dei_geo.sources import datasets
 
 
 @pytest.fixture(scope="module")

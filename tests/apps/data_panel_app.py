@@ -1,14 +1,9 @@
 """A page with only the data panel (for tests/test_app_data.py): what it returns, mapped."""
 
-import sys
-from pathlib import Path
-
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # ``ui`` lives beside streamlit_app.py
-
-from dei_geo import columns  # noqa: E402
-from ui import data_panel, state  # noqa: E402
+from dei_geo.core import columns
+from dei_geo.app import data_panel, state
 
 lang = st.sidebar.radio("lang", ["zh", "en"], key="lang")
 ds = data_panel.render(state.Ctx(lang=lang, ds=state.bundled(), scheme="tiers", k=5))

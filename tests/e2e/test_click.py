@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from shapely.ops import polylabel
 
-from dei_geo import boundaries
+from dei_geo.sources import boundaries
 
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 

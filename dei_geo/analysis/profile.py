@@ -1,0 +1,307 @@
+"""The city card: what the app, the CLI and the comparison show about one unit, as plain data.
+
+``city_profile`` returns a JSON-ready dict (no NaN: missing values are ``None``) for any of the
+370 units, scored, unscored (阿里, 台湾) or conflicting (亳州). ``to_text`` renders it for people.
+
+Geometry choices, stated in the card itself:
+- neighbours are *queen* contiguous (share at least one boundary point) on the web-LOD polygons,
+  which form a valid coverage, so shared borders are exact;
+- distances are straight lines between polygon centroids computed in an Albers equal-area conic
+  for China (``ALBERS_CHINA``), in km.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache, partial
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from dei_geo.sources import boundaries
+from dei_geo.core import places
+from dei_geo.sources.datasets import Dataset
+from dei_geo.core.i18n import t
+
+ALBERS_CHINA = boundaries.ALBERS_CHINA
+TOP_TIER = "t1"
+
+
+# --- geometry (computed once per process) --------------------------------------------------
+@lru_cache(maxsize=1)
+def _geometry() -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[float, float]]]:
+    """Queen neighbours and Albers centroids (metres) of every web-LOD unit."""
+    units = boundaries.layer("cities", "web")
+    codes = units["adcode"].astype(int).to_numpy()
+    geoms = units.geometry.values
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    pairs = left != right
+    neighbours: dict[int, list[int]] = {int(c): [] for c in codes}
+    for i, j in zip(left[pairs], right[pairs]):
+        neighbours[int(codes[i])].append(int(codes[j]))
+    centroids = units.to_crs(ALBERS_CHINA).centroid
+    return (
+        {c: tuple(sorted(n)) for c, n in neighbours.items()},
+        {int(c): (p.x, p.y) for c, p in zip(codes, centroids)},
+    )
+
+
+def neighbours(adcode: int) -> tuple[int, ...]:
+    """Adcodes of the units sharing at least one boundary point with ``adcode`` (queen, web LOD)."""
+    return _geometry()[0].get(int(adcode), ())
+
+
+def distance_km(a: int, b: int) -> float:
+    """Centroid-to-centroid distance in km (Albers equal-area conic for China)."""
+    centroids = _geometry()[1]
+    (xa, ya), (xb, yb) = centroids[int(a)], centroids[int(b)]
+    return float(np.hypot(xa - xb, ya - yb) / 1000)
+
+
+# --- score context (computed once per dataset) ---------------------------------------------
+@lru_cache(maxsize=4)
+def _scored(ds: Dataset) -> pd.DataFrame:
+    """The cities with one score (status ok), with their province."""
+    info = places.load_places()[["adcode", "province_adcode"]]
+    ok = ds.scores[ds.scores["status"].eq("ok") & ds.scores["score"].notna()]
+    return ok.merge(info, on="adcode", how="left")
+
+
+def _num(x, digits: int = 1) -> float | None:
+    return None if x is None or pd.isna(x) else round(float(x), digits)
+
+
+def percentile(score: float, others) -> float | None:
+    """Share (%) of ``others`` scoring below ``score``, ties counting half; None if no others."""
+    others = np.asarray(others, dtype=float)
+    if pd.isna(score) or len(others) == 0:
+        return None
+    below = (others < score).sum() + 0.5 * (others == score).sum()
+    return round(100 * float(below) / len(others), 1)
+
+
+def _tier(ds: Dataset, tier_id, lang: str) -> dict | None:
+    if not isinstance(tier_id, str):
+        return None
+    row = ds.tiers.set_index("tier").loc[tier_id]
+    portrait = row["portrait_zh" if lang == "zh" else "portrait_en"]
+    word = portrait.split("，" if lang == "zh" else ":")[0].strip()
+    return {
+        "id": tier_id,
+        "name": row["name_zh" if lang == "zh" else "name_en"],
+        "portrait_word": word,
+        "portrait": portrait,
+        "lower": _num(row["lower"]),
+        "upper": _num(row["upper"]),
+    }
+
+
+def _next_tier_up(ds: Dataset, tier: dict, score: float, lang: str) -> dict | None:
+    order = list(ds.tiers["tier"])  # 一线 first
+    i = order.index(tier["id"])
+    if i == 0:
+        return None
+    up = _tier(ds, order[i - 1], lang)
+    return {"id": up["id"], "name": up["name"], "lower": up["lower"],
+            "gap": _num(up["lower"] - score)}
+
+
+def _pillars(ds: Dataset, adcode: int, lang: str) -> list[dict]:
+    published = ds.pillar_cities[ds.pillar_cities["adcode"].eq(adcode)].set_index("pillar")
+    rows = []
+    for p in ds.pillars.itertuples():
+        got = published.loc[p.pillar] if p.pillar in published.index else None
+        rows.append({
+            "pillar": p.pillar,
+            "name": p.name_zh if lang == "zh" else p.name_en,
+            "weight": float(p.weight),
+            "published": got is not None,
+            "score": None if got is None else _num(got["score"]),
+            "rank": None if got is None else int(got["pillar_rank"]),
+            "national_mean": _num(p.mean),
+            "page": int(p.page if got is None else got["page"]),
+        })
+    return rows
+
+
+def _unit(ds: Dataset, adcode: int) -> dict:
+    row = ds.scores[ds.scores["adcode"].eq(adcode)]
+    status = "unscored" if row.empty else ("scored" if row["status"].iat[0] == "ok" else "conflict")
+    return {
+        "adcode": adcode,
+        "short_name": places.display_name(adcode),
+        "status": status,
+        "score": None if row.empty else _num(row["score"].iat[0]),
+    }
+
+
+def _neighbours(ds: Dataset, adcode: int, lang: str) -> dict:
+    units = sorted((_unit(ds, n) for n in neighbours(adcode)),
+                   key=lambda u: (u["score"] is None, -(u["score"] or 0), u["adcode"]))
+    scores = [u["score"] for u in units if u["status"] == "scored"]
+    return {
+        "method": t("profile_neighbour_method", lang),
+        "cities": units,
+        "n_scored": len(scores),
+        "mean": _num(np.mean(scores), 2) if scores else None,
+    }
+
+
+def _nearest_top_tier(ds: Dataset, adcode: int, lang: str) -> dict | None:
+    top = ds.scores[ds.scores["tier"].eq(TOP_TIER) & ds.scores["status"].eq("ok")]
+    others = [int(a) for a in top["adcode"] if int(a) != adcode]
+    if not others:
+        return None
+    best = min(others, key=lambda a: distance_km(adcode, a))
+    return {**_unit(ds, best), "distance_km": round(distance_km(adcode, best), 1),
+            "method": t("profile_distance_method", lang)}
+
+
+def _percentiles(scored: pd.DataFrame, adcode: int, province: int, score) -> dict:
+    others = scored[scored["adcode"].ne(adcode)]
+    province_others = others.loc[others["province_adcode"].eq(province), "score"]
+    return {
+        "national": None if score is None else percentile(score, others["score"]),
+        "national_n": len(others),
+        "province": None if score is None else percentile(score, province_others),
+        "province_n": len(province_others),
+    }
+
+
+def _context(scored: pd.DataFrame, province: int) -> dict:
+    """Means behind the card's chart: the scored cities of the province and of the nation."""
+    in_province = scored.loc[scored["province_adcode"].eq(province), "score"]
+    return {
+        "province_mean": _num(in_province.mean(), 2) if len(in_province) else None,
+        "province_scored": len(in_province),
+        "national_mean": _num(scored["score"].mean(), 2),
+        "national_scored": len(scored),
+    }
+
+
+def _printed_rows(ds: Dataset, adcode: int) -> list[dict]:
+    rows = ds.printed.loc[ds.printed["adcode"].eq(adcode), ["rank", "score", "page"]]
+    return [{"rank": int(r), "score": _num(s), "page": int(p)}
+            for r, s, p in rows.itertuples(index=False)]
+
+
+def _flags(ds: Dataset, adcode: int, lang: str) -> list[dict]:
+    notes = ds.notes[ds.notes["adcode"].eq(adcode).fillna(False)]
+    return [{"id": n.id, "text": n.text_zh if lang == "zh" else n.text_en,
+             "page": str(n.page).replace("|", ", ")} for n in notes.itertuples()]
+
+
+def city_profile(ds: Dataset, adcode: int, lang: str = "zh") -> dict:
+    """Everything the city card shows about ``adcode``; raises ``places.UnknownPlace`` if unknown.
+
+    ``status`` is ``scored``, ``unscored`` (not evaluated) or ``conflict`` (printed more than
+    once: no single score, the printed rows in ``printed_rows``). Percentiles are the share of
+    the *other* scored cities (nationally / in the province) scoring lower, ties counting half.
+    """
+    adcode = int(adcode)
+    info = places.load_places().set_index("adcode")
+    if adcode not in info.index:
+        raise places.UnknownPlace(adcode, [])
+    place = info.loc[adcode]
+    province = int(place["province_adcode"])
+    row = ds.scores[ds.scores["adcode"].eq(adcode)]
+    unit = _unit(ds, adcode)
+    score = unit["score"]
+    tier = None if row.empty else _tier(ds, row["tier"].iat[0], lang)
+    rank = None if row.empty or pd.isna(row["rank"].iat[0]) else int(row["rank"].iat[0])
+    has_gap = tier is not None and score is not None
+    return {
+        "adcode": adcode,
+        "name": place["name"],
+        "short_name": place["short_name"],
+        "pinyin": place["pinyin"],
+        "province": place["province"],
+        "province_adcode": province,
+        "kind": place["kind"],
+        "status": unit["status"],
+        "score": score,
+        "rank": rank,
+        "rank_total": int(ds.meta.get("evaluated_cities", len(ds.scores))),
+        "tier": tier,
+        "next_tier_up": _next_tier_up(ds, tier, score, lang) if has_gap else None,
+        "above_tier_floor": _num(score - tier["lower"]) if has_gap and tier["lower"] > 0 else None,
+        "percentile": _percentiles(_scored(ds), adcode, province, score),
+        "context": _context(_scored(ds), province),
+        "printed_rows": _printed_rows(ds, adcode) if unit["status"] == "conflict" else [],
+        "pillars": _pillars(ds, adcode, lang),
+        "neighbours": _neighbours(ds, adcode, lang),
+        "nearest_top_tier": _nearest_top_tier(ds, adcode, lang),
+        "flags": _flags(ds, adcode, lang),
+        "source": ds.meta.get("source_note" if lang == "zh" else "source_note_en", ds.label),
+    }
+
+
+# --- text rendering (CLI) ------------------------------------------------------------------
+def _fmt(x) -> str:
+    return "—" if x is None else f"{x:.1f}"
+
+
+def score_label(unit: dict, lang: str = "zh") -> str:
+    """A unit's score (one decimal), or why it has none (未参评 / 数据冲突)."""
+    if unit["score"] is not None:
+        return f"{unit['score']:.1f}"
+    return t("unscored" if unit["status"] == "unscored" else "conflict", lang)
+
+
+def to_text(card: dict, lang: str = "zh") -> str:
+    """The card as plain text lines, for people (``dei-geo profile --format text``)."""
+    say = partial(t, lang=lang)
+    lines = [f"{card['short_name']}（{card['name']}）· {card['province']} · {card['adcode']}"
+             if lang == "zh" else
+             f"{card['short_name']} ({card['name']}) · {card['province']} · {card['adcode']}"]
+    if card["status"] == "unscored":
+        lines.append(say("unscored"))
+    elif card["status"] == "conflict":
+        rows = "; ".join(say("profile_printed_row", rank=r["rank"], score=r["score"])
+                         for r in card["printed_rows"])
+        lines.append(f"{say('conflict')}: {rows}")
+    else:
+        lines.append(f"{say('tip_score')}: {card['score']:.1f}    {say('tip_rank')}: "
+                     + say("rank_of", rank=card["rank"], total=card["rank_total"]))
+    if card["tier"]:
+        tier = card["tier"]
+        lines.append(f"{say('tip_tier')}: {tier['name']} · {tier['portrait']}")
+    if card["next_tier_up"]:
+        up = card["next_tier_up"]
+        lines.append(say("profile_gap_up", gap=up["gap"], tier=up["name"], lower=up["lower"]))
+    elif card["tier"] and card["score"] is not None:
+        lines.append(say("profile_top_tier"))
+    pct = card["percentile"]
+    if pct["national"] is not None:
+        lines.append(f"{say('profile_pct_national')}: {pct['national']:.1f}    "
+                     f"{say('profile_pct_province')}: "
+                     + (_fmt(pct["province"]) if pct["province_n"] else say("profile_pct_alone")))
+    lines.append(f"{say('profile_pillars')}:")
+    for p in card["pillars"]:
+        got = (say("profile_pillar_score", score=p["score"], rank=p["rank"]) if p["published"]
+               else say("profile_not_published"))
+        mean = f"{say('profile_national_mean')} {p['national_mean']:.1f}"
+        lines.append(f"  {p['name']}: {got}  ({mean})")
+    nb = card["neighbours"]
+    names = ", ".join(f"{u['short_name']} {score_label(u, lang)}" for u in nb["cities"])
+    names = names or say("profile_none")
+    lines.append(f"{say('profile_neighbours')}: {names}")
+    lines.append(f"{say('profile_neighbour_mean')}: {_fmt(nb['mean'])} ({nb['method']})")
+    near = card["nearest_top_tier"]
+    if near:
+        km = f"{near['distance_km']:,.0f}"
+        nearest = say("profile_nearest_text", city=near["short_name"], km=km)
+        lines.append(f"{nearest} ({near['method']})")
+    for flag in card["flags"]:
+        lines.append(f"⚠ {flag['text']} ({say('page', page=flag['page'])})")
+    return "\n".join(lines)
+
+
+def region_lines(spatial_card: dict, lang: str = "zh") -> list[str]:
+    """The regions a city counts in and its LISA / Gi* class (from ``spatial.city_card``), as lines."""
+    lines = [t("profile_region_line", lang, **r) for r in spatial_card["regions"]]
+    if not lines:
+        lines = [t("profile_no_region", lang)]
+    if "lisa" in spatial_card:
+        lines.append(t("profile_lisa_line", lang, **spatial_card))
+    return lines

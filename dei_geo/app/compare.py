@@ -1,0 +1,59 @@
+"""Comparison tab: 2–5 cities side by side (table, chart, CSV download)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dei_geo.analysis import compare
+from dei_geo.core import places
+from dei_geo.core.i18n import t
+
+from dei_geo.app.state import Ctx
+
+KEY = "compare_cities"
+
+
+def _options(ctx: Ctx) -> tuple[list[int], dict[int, str]]:
+    """Every unit, scored cities first in rank order; labels ``杭州（浙江省）``."""
+    table = places.load_places().merge(ctx.ds.scores[["adcode", "rank"]], on="adcode", how="left")
+    table = table.sort_values(["rank", "adcode"], na_position="last")
+    template = "{short}（{province}）" if ctx.lang == "zh" else "{short} {pinyin} ({province})"
+    labels = {
+        int(r.adcode): template.format(short=r.short_name, pinyin=r.pinyin.title(), province=r.province)
+        for r in table.itertuples()
+    }
+    return list(labels), labels
+
+
+def _chart(frame, lang: str) -> alt.Chart:
+    """Overall score per city; a city without one keeps its row, labelled with its status."""
+    city, score, status = t("col_city", lang), t("col_score", lang), t("col_status", lang)
+    data = frame[[city, score]].assign(
+        label=[f"{s:.1f}" if pd.notna(s) else word for s, word in zip(frame[score], frame[status])],
+        x=frame[score].fillna(0),
+    )
+    y = alt.Y(f"{city}:N", title=None, scale=alt.Scale(domain=list(frame[city])))
+    bars = alt.Chart(data.dropna(subset=[score])).mark_bar(color="#2c7fb8").encode(
+        x=alt.X(f"{score}:Q", scale=alt.Scale(domain=[0, 100])), y=y)
+    text = alt.Chart(data).mark_text(align="left", dx=3).encode(
+        x=alt.X("x:Q", title=score), y=y, text="label:N")
+    return (bars + text).properties(height=alt.Step(34))
+
+
+def render(ctx: Ctx) -> pd.DataFrame | None:
+    """The tab; returns the comparison table once 2–5 cities are picked (for the export tab)."""
+    options, labels = _options(ctx)
+    picked = st.multiselect(t("compare_pick", ctx.lang), options, format_func=labels.get,
+                            max_selections=compare.MAX_CITIES, key=KEY,
+                            placeholder=t("compare_placeholder", ctx.lang))
+    if len(picked) < compare.MIN_CITIES:
+        st.info(t("compare_need", ctx.lang))
+        return None
+    frame = compare.table(compare.cards(ctx.ds, picked, ctx.lang), ctx.lang)
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder="—")
+    st.altair_chart(_chart(frame, ctx.lang), width="stretch")
+    st.download_button(t("compare_download", ctx.lang), compare.csv_bytes(frame),
+                       file_name="dei2023_compare.csv", mime="text/csv")
+    return frame

@@ -1,0 +1,217 @@
+"""Your own data: templates, upload, validation report, index weights and rank shifts.
+
+``render(ctx)`` returns the user's Dataset (or None): its ``scores`` carry the overall score,
+every pillar/indicator present or computed, ``rank``/``tier``, and when available ``shift`` /
+``rank_shift`` (edited vs published weights) and ``change`` / ``rank_change`` (vs ``ctx.ds``).
+``columns.available(ds.scores, lang)`` lists what can be mapped.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dei_geo.analysis import change, index
+from dei_geo.core import columns
+from dei_geo.sources import loader, template, validate
+from dei_geo.maps import web
+from dei_geo.sources.datasets import Dataset
+from dei_geo.core.i18n import t
+
+from dei_geo.app import state
+from dei_geo.app.state import Ctx
+from dei_geo.app.text import plain
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _validated(data: bytes, name: str, sheet: str | None) -> validate.Report:
+    return validate.validate(data, name=name, sheet=sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _sheets(data: bytes, name: str) -> list[str]:
+    try:
+        return loader.sheet_names(data, name)
+    except loader.FileProblem:
+        return []  # the validation report explains it
+
+
+@st.cache_data(show_spinner=False)
+def _template(level: str, lang: str, kind: str) -> bytes:
+    return template.xlsx_bytes(level, lang) if kind == "xlsx" else template.csv_bytes(level, lang)
+
+
+def _templates(lang: str) -> None:
+    with st.expander(t("di_tpl_header", lang)):
+        st.caption(t("di_tpl_note", lang))
+        level = st.radio(t("di_tpl_level", lang), template.LEVELS, horizontal=True,
+                         format_func=lambda v: t(f"di_tpl_level_{v}", lang), key="di_tpl_level")
+        a, b = st.columns(2)
+        a.download_button(t("di_tpl_xlsx", lang), _template(level, lang, "xlsx"),
+                          file_name=f"dei_template_{level}.xlsx", key="di_tpl_xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        b.download_button(t("di_tpl_csv", lang), _template(level, lang, "csv"),
+                          file_name=f"dei_template_{level}.csv", mime="text/csv", key="di_tpl_csv")
+
+
+def _report(report: validate.Report, lang: str) -> None:
+    line = plain(report.summary(lang))
+    (st.success if report.ok else st.error)(line)
+    if report.encoding or report.sheet:
+        st.caption(plain(t("di_read_as", lang, encoding=report.encoding or "XLSX",
+                            sheet=report.sheet or "—", row=report.header_row)))
+    if report.issues:
+        st.dataframe(report.issues_frame(lang), hide_index=True, width="stretch", key="di_issues")
+        st.download_button(t("di_download_issues", lang),
+                           report.issues_csv(lang),
+                           file_name="issues.csv", mime="text/csv", key="di_dl_issues")
+    if len(report.rejected):
+        st.download_button(t("di_download_rejected", lang), report.rejected_csv(lang),
+                           file_name="rejected_rows.csv", mime="text/csv", key="di_dl_rejected")
+
+
+def _reset_weights() -> None:
+    for pillar, w in index.printed_weights().items():
+        if pillar in columns.pillars():
+            st.session_state[f"di_w_{pillar}"] = round(w * 100)
+
+
+def _percent_table(table: pd.DataFrame, lang: str, key: str) -> None:
+    """A weight table with fractions shown as percentages, like the sliders (0.4231 → 42.31%)."""
+    names = {"name": t("di_col_indicator", lang), "printed": t("di_col_printed", lang),
+             "used": t("di_col_used", lang), "changed": t("di_col_changed", lang)}
+    table = table.copy()
+    for col in ("printed", "used"):
+        table[col] = (table[col].astype(float) * 100).round(2)
+    st.dataframe(table.rename(columns=names), hide_index=True, width="stretch", key=key,
+                 column_config={names[c]: st.column_config.NumberColumn(names[c], format="%.2f%%")
+                                for c in ("printed", "used")})
+
+
+def _weights(lang: str) -> dict[str, float]:
+    with st.expander(t("di_weights", lang), expanded=False):
+        st.caption(t("di_weight_rule", lang))
+        printed = index.printed_weights()
+        chosen = {}
+        for pillar in columns.pillars():
+            key = f"di_w_{pillar}"
+            if key not in st.session_state:
+                st.session_state[key] = round(printed[pillar] * 100)
+            chosen[pillar] = st.slider(columns.label(pillar, lang), 0, 100, step=1, key=key,
+                                       format="%d%%") / 100
+        st.button(t("di_reset", lang), on_click=_reset_weights, key="di_reset")
+        if sum(chosen.values()) == 0:
+            st.warning(t("di_weights_zero", lang))
+            return {}
+        table = index.weight_table(chosen, lang)
+        table = table[table["level"] == 1][["name", "printed", "used"]]
+        _percent_table(table, lang, "di_weight_table")
+        with st.expander(t("di_weights_all", lang)):
+            full = index.weight_table(None, lang)[["id", "name", "printed", "used", "changed"]]
+            _percent_table(full, lang, "di_weight_full")
+    return {p: w for p, w in chosen.items() if abs(w - printed[p]) > 1e-9}
+
+
+def _gaps(result: index.Result, ds: Dataset, lang: str) -> None:
+    for message in result.messages(lang):
+        st.caption(plain(message))
+    if result.gaps.empty:
+        return
+    city = ds.scores.set_index("adcode")["city"]
+    shown = pd.DataFrame({
+        t("col_city", lang): result.gaps["adcode"].map(city),
+        t("di_col_indicator", lang): result.gaps["node"].map(lambda n: columns.label(n, lang)),
+        t("di_col_missing", lang): result.gaps["missing"].map(
+            lambda m: ("、" if lang == "zh" else ", ").join(columns.label(c, lang) for c in m.split("|"))),
+        t("di_col_effect", lang): result.gaps["effect"].map(lambda e: t(f"di_effect_{e}", lang)),
+    })
+    with st.expander(t("di_gaps", lang, n=result.gaps["adcode"].nunique())):
+        st.dataframe(shown, hide_index=True, width="stretch", key="di_gap_table")
+
+
+def _shift_table(ds: Dataset, published: Dataset, lang: str) -> None:
+    """Rank and tier before (published weights) and after (edited); tier moves first."""
+    s = change.shift_table(ds, published, lang)
+    moved = int(s["tier_moved"].sum())
+    if moved:
+        st.caption(t("di_tier_moved", lang, n=moved))
+    st.dataframe(pd.DataFrame({
+        t("col_city", lang): s["city"],
+        t("di_col_tier_published", lang): s["tier_published"],
+        t("di_col_tier_edited", lang): s["tier_edited"],
+        t("di_col_rank_published", lang): s["rank_published"],
+        t("di_col_rank_edited", lang): s["rank_edited"],
+        t("di_col_rank_shift", lang): s["rank_shift"],
+        t("di_col_score_published", lang): s["score_published"].round(2),
+        t("di_col_score_edited", lang): s["score_edited"].round(2),
+    }), hide_index=True, width="stretch", key="di_shift_table")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _prepared(key: tuple, _ds: Dataset, metric: str, scheme: str, k: int, lang: str,
+              label: str) -> web.PreparedMap:
+    return web.prepare_map(_ds, metric=metric, scheme=scheme, k=k, lang=lang, metric_label=label)
+
+
+def prepared(ds: Dataset, metric: str, scheme: str, k: int, lang: str) -> web.PreparedMap:
+    """``web.prepare_map`` of a returned dataset, cached on its content. Change metrics are
+    differences, not 0–100 scores: they are classed by quantiles whatever ``scheme`` says.
+    Raises ValueError when a metric has fewer distinct values than classes."""
+    if metric in columns.DERIVED and scheme == "tiers":
+        scheme = "quantiles"
+    return _prepared(state.dataset_key(ds), ds, metric, scheme, k, lang, columns.label(metric, lang))
+
+
+def render(ctx: Ctx) -> Dataset | None:
+    """The whole panel; returns the dataset built from the upload, or None."""
+    lang = ctx.lang
+    st.subheader(t("di_title", lang))
+    _templates(lang)
+    upload = st.file_uploader(t("di_upload", lang), type=["csv", "xlsx", "txt", "tsv"],
+                              help=t("di_upload_help", lang), key="di_file")
+    if upload is None:
+        return None
+    data, name = upload.getvalue(), upload.name
+    sheets = _sheets(data, name)
+    sheet = None
+    if len(sheets) > 1:
+        sheet = st.selectbox(t("di_sheet", lang), [None, *sheets], key="di_sheet",
+                             format_func=lambda s: t("di_sheet_auto", lang) if s is None else s)
+    report = _validated(data, name, sheet)
+    _report(report, lang)
+    table = report.table
+    if table.empty:
+        return None
+    year = None
+    if "year" in table:
+        years = sorted(table["year"].dropna().unique())
+        year = st.selectbox(t("di_year", lang), years, index=len(years) - 1, key="di_year")
+        table = table[table["year"] == year]
+    label = t("di_label", lang, name=name) + (f" {year}" if year else "")
+    inputs = [m for m in columns.metrics() if m in table and m != columns.SCORE]
+    missing, weights = "report", {}
+    if inputs:
+        missing = st.radio(t("di_missing", lang), index.MISSING, horizontal=True, key="di_missing",
+                           format_func=lambda m: t(f"di_missing_{m}", lang))
+        weights = _weights(lang)
+    ds, result = index.score_dataset(table, label, weights, missing,
+                                     meta={"source_note": t("di_source", "zh", name=name),
+                                           "source_note_en": t("di_source", "en", name=name)})
+    _gaps(result, ds, lang)
+    if weights:
+        published, _ = index.score_dataset(table, label, None, missing)
+        ds = change.with_change(ds, published, name="shift")
+        st.markdown(f"**{t('di_shift_header', lang)}**")
+        _shift_table(ds, published, lang)
+    if ds.scores["score"].notna().any():
+        ds = change.with_change(ds, ctx.ds, name="change")
+        with st.expander(t("di_compare", lang, base=plain(ctx.ds.label))):
+            diff = change.compare(ctx.ds, ds, lang=lang).drop(columns="adcode")
+            names = {"city": "col_city", "value_base": "di_col_base", "value_other": "di_col_other",
+                     "change": "di_col_change", "rank_base": "di_col_rank_base",
+                     "rank_other": "di_col_rank_other", "rank_change": "di_col_rank_change",
+                     "note": "col_note"}
+            st.dataframe(diff.rename(columns={k: t(v, lang) for k, v in names.items()}).round(2),
+                         hide_index=True, width="stretch", key="di_compare_table")
+    st.download_button(t("di_download_scored", lang), index.scored_csv(ds, lang),
+                       file_name="scored.csv", mime="text/csv", key="di_dl_scored")
+    return ds

@@ -1,0 +1,26 @@
+"""Beside the map: coverage, tier counts and means, and the source's contradictions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dei_geo.app import tables
+from dei_geo.core.i18n import t
+
+from dei_geo.app.state import Ctx
+
+
+def render(ctx: Ctx, units: int) -> None:
+    st.caption(t("evaluated_summary", ctx.lang, **tables.coverage(ctx.ds, units)))
+    st.subheader(t("tier_summary", ctx.lang))
+    st.dataframe(tables.tiers(ctx.ds, ctx.lang), hide_index=True, width="stretch")
+    st.subheader(t("quality", ctx.lang))
+    st.caption(t("quality_intro", ctx.lang))
+    for text, page in tables.quality_notes(ctx.ds, ctx.lang):
+        st.markdown(f"- {text}（{page}）" if ctx.lang == "zh" else f"- {text} ({page})")
+
+
+def ranking(ctx: Ctx) -> None:
+    one_decimal = st.column_config.NumberColumn(format="%.1f")
+    st.dataframe(tables.ranking(ctx.ds, ctx.lang), hide_index=True, width="stretch", height=420,
+                 column_config={t("col_score", ctx.lang): one_decimal})

@@ -1,0 +1,102 @@
+"""The selected city: one adcode in session state, mirrored in the URL (``?city=330100``).
+
+Three ways in, all through ``select``: a click on the map (``on_map_click``), the search box,
+and a link. Panels read it with ``current()``; it survives switching language or classification.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import streamlit as st
+
+from dei_geo.core import places, search
+from dei_geo.maps import selection
+from dei_geo.core.i18n import t
+
+from dei_geo.app.text import plain
+
+KEY = "selected_city"      # the adcode, or None
+PARAM = "city"             # query parameter
+MAP_KEY = "map"            # st_folium key in streamlit_app.py
+SEARCH_KEY = "city_search"
+MATCH_KEY = "city_search_match"  # the last search that did not name exactly one city
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[int]:
+    return frozenset(int(a) for a in places.load_places()["adcode"])
+
+
+def current() -> int | None:
+    return st.session_state.get(KEY)
+
+
+def select(adcode: int) -> None:
+    st.session_state[KEY] = int(adcode)
+    st.session_state[MATCH_KEY] = None
+    st.query_params[PARAM] = str(int(adcode))
+
+
+def clear() -> None:
+    st.session_state[KEY] = None
+    st.session_state[MATCH_KEY] = None
+    if PARAM in st.query_params:
+        del st.query_params[PARAM]
+
+
+def init(lang: str) -> None:
+    """Once per session: take the city from the link (anything the search box accepts)."""
+    if KEY in st.session_state:
+        return
+    raw = places.clean(st.query_params.get(PARAM) or "")
+    clear()
+    if not raw:
+        return
+    match = search.find(raw)
+    if match.adcode is not None:
+        select(match.adcode)
+    elif match.candidates:  # ambiguous or misspelt: offer the choices under the search box
+        st.session_state[MATCH_KEY] = match
+    else:
+        st.warning(t("url_unknown", lang, query=plain(raw)))
+
+
+def on_map_click() -> None:
+    """``st_folium`` callback: select the city the user clicked (its value is in ``MAP_KEY``)."""
+    adcode = selection.clicked_adcode(st.session_state.get(MAP_KEY), _known())
+    if adcode is not None:
+        select(adcode)
+
+
+def _on_search() -> None:
+    match = search.find(st.session_state[SEARCH_KEY])
+    if match.adcode is not None:
+        select(match.adcode)
+        st.session_state[SEARCH_KEY] = ""
+    else:
+        st.session_state[MATCH_KEY] = match if match.status != "empty" else None
+
+
+def _label(adcode: int) -> str:
+    row = places.load_places().set_index("adcode").loc[adcode]
+    return f"{row['short_name']}（{row['province']}）"
+
+
+def search_box(lang: str) -> None:
+    """Search box, its feedback (candidates to pick from) and the clear control."""
+    st.text_input(t("search", lang), key=SEARCH_KEY, on_change=_on_search,
+                  placeholder="杭州 / hangzhou / 330100", help=t("search_help", lang))
+    match = st.session_state.get(MATCH_KEY)
+    if match is not None:
+        if match.candidates:
+            st.warning(t("search_ambiguous" if match.ambiguous else "search_unknown", lang,
+                         query=plain(match.query)))
+            for adcode in match.candidates:
+                st.button(_label(adcode), key=f"pick_{adcode}", on_click=select, args=(adcode,))
+        else:
+            st.warning(t("search_nothing", lang, query=plain(match.query)))
+    adcode = current()
+    if adcode is not None:
+        st.caption(t("selected", lang, city=places.display_name(adcode)))
+        st.button(t("clear_selection", lang), key="clear_city", on_click=clear)

@@ -1,0 +1,73 @@
+"""Display tables (localised column names) derived from a dataset."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dei_geo.core import places
+from dei_geo.sources.datasets import Dataset, tier_summary
+from dei_geo.core.i18n import t
+
+
+def _tier_names(ds: Dataset, lang: str) -> dict:
+    return dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
+
+
+def ranking(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
+    """Every printed row, in rank order, with province and tier (亳州's two rows both kept)."""
+    info = places.load_places()[["adcode", "province"]]
+    rows = ds.printed.merge(info, on="adcode", how="left")
+    # a row's note is shown in the UI language: the quality note about that city, if any
+    text = "text_zh" if lang == "zh" else "text_en"
+    notes = ds.notes.dropna(subset=["adcode"]).groupby("adcode")[text].first() if len(ds.notes) else {}
+    flagged = rows["note"].fillna("").ne("")
+    rows["note"] = [notes.get(a, n) if f else "" for a, n, f in zip(rows["adcode"], rows["note"], flagged)]
+    return pd.DataFrame(
+        {
+            t("col_rank", lang): rows["rank"].astype("Int64"),
+            t("col_city", lang): rows["city"],
+            t("col_province", lang): rows["province"],
+            t("col_score", lang): rows["score"],
+            t("col_tier", lang): rows["tier"].map(_tier_names(ds, lang)).astype(object),
+            t("col_note", lang): rows["note"],
+        }
+    )
+
+
+def tiers(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
+    """Tier counts and means computed from the printed rows beside the reported ones."""
+    s = tier_summary(ds).merge(ds.tiers[["tier", "lower", "upper", "name_en"]], on="tier")
+    ranges = [
+        f"≥{lo:g}" if pd.isna(hi) else (f"<{hi:g}" if lo <= 0 else f"{lo:g}–{hi:g}")
+        for lo, hi in zip(s["lower"], s["upper"])
+    ]
+    return pd.DataFrame(
+        {
+            t("col_tier", lang): s["name_zh" if lang == "zh" else "name_en"],
+            t("col_range", lang): ranges,
+            t("col_count", lang): s["count"].astype(int),
+            t("col_count_reported", lang): s["count_reported"].astype(int),
+            t("col_mean", lang): s["mean"].round(2),
+            t("col_mean_reported", lang): s["mean_reported"],
+        }
+    )
+
+
+def quality_notes(ds: Dataset, lang: str = "zh") -> list[tuple[str, str]]:
+    """(text, page label) for every contradiction the source contains."""
+    text = "text_zh" if lang == "zh" else "text_en"
+    return [
+        (row[text], t("page", lang, page=str(row["page"]).replace("|", ", ")))
+        for _, row in ds.notes.iterrows()
+    ]
+
+
+def coverage(ds: Dataset, units: int) -> dict:
+    """Counts behind the 'evaluated / printed / unscored' sentence."""
+    scored = ds.scores["adcode"].nunique()
+    return {
+        "evaluated": ds.meta.get("evaluated_cities", scored),
+        "printed": len(ds.printed),
+        "units": units,
+        "unscored": units - scored,
+    }

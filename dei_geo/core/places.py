@@ -1,0 +1,104 @@
+"""Place lookups over ``data/places.csv`` (adcode ⇄ names), exact keys only."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from functools import lru_cache
+
+import pandas as pd
+
+from dei_geo.core import paths
+
+PLACES = paths.DATA / "places.csv"
+_FLOAT_CODE = re.compile(r"(\d+)\.0*")  # 330100.0: a code Excel stored as a number
+
+
+class UnknownPlace(ValueError):
+    """No place has this adcode, name, short name, alias or pinyin."""
+
+    def __init__(self, query, suggestions: list[str]):
+        self.query, self.suggestions = query, suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown place {query!r}{hint}")
+
+
+class AmbiguousPlace(ValueError):
+    """Several places share this key (e.g. pinyin "suzhou": 苏州 and 宿州)."""
+
+    def __init__(self, query, candidates: list[int]):
+        self.query, self.candidates = query, candidates
+        names = ", ".join(f"{display_name(a)} ({a})" for a in candidates)
+        super().__init__(f"ambiguous place {query!r}: {names}")
+
+
+@lru_cache(maxsize=1)
+def _places() -> pd.DataFrame:
+    return pd.read_csv(PLACES, dtype={"adcode": int, "province_adcode": int, "aliases": str},
+                       keep_default_na=False)
+
+
+def load_places() -> pd.DataFrame:
+    """The 370 city-level units (a copy of the cached table; ``adcode`` is int)."""
+    return _places().copy()
+
+
+def clean(text) -> str:
+    """What a person sees in ``text``: NFKC, invisible format characters (zero-width space,
+    LRM/RLM, a BOM inside the text …: Unicode category Cf) removed, surrounding whitespace
+    (U+3000 too) trimmed, and a code Excel stored as a number (``330100.0``) as an integer.
+    Applied to every city name or adcode from a file, the search box and ``?city=``."""
+    text = str(text)
+    if not text.isprintable():  # Cf characters are never printable: the common case is fast
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = unicodedata.normalize("NFKC", text).strip()
+    code = _FLOAT_CODE.fullmatch(text) if "." in text else None
+    return code.group(1) if code else text
+
+
+def _key(text) -> str:
+    return "".join(clean(text).split()).casefold()
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, frozenset[int]]:
+    index: dict[str, set[int]] = {}
+    for row in _places().itertuples():
+        keys = [row.adcode, row.name, row.short_name, row.pinyin, *filter(None, row.aliases.split("|"))]
+        for key in keys:
+            index.setdefault(_key(key), set()).add(row.adcode)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def suggest(text, n: int = 5) -> list[str]:
+    """Up to ``n`` short names whose keys are closest to ``text`` (for error messages)."""
+    index = _index()
+    close = difflib.get_close_matches(_key(text), index, n=4 * n, cutoff=0.5)
+    names = dict.fromkeys(display_name(a) for key in close for a in sorted(index[key]))
+    return list(names)[:n]
+
+
+def resolve(text: str | int) -> int:
+    """The adcode for an adcode, official name, short name, alias or pinyin (case-insensitive)."""
+    hits = _index().get(_key(text))
+    if not hits:
+        raise UnknownPlace(text, suggest(text))
+    if len(hits) > 1:
+        raise AmbiguousPlace(text, sorted(hits))
+    return next(iter(hits))
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[int, tuple[str, str]]:
+    t = _places()
+    return dict(zip(t["adcode"], zip(t["short_name"], t["name"])))
+
+
+def display_name(adcode: int, short: bool = True) -> str:
+    """Short name (杭州) or official name (杭州市) of an adcode."""
+    try:
+        short_name, name = _names()[int(adcode)]
+    except (KeyError, ValueError):
+        raise UnknownPlace(adcode, []) from None
+    return short_name if short else name

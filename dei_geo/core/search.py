@@ -1,0 +1,72 @@
+"""Find a city from what a user types: short name, official name, pinyin, alias or adcode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+
+from dei_geo.core import places
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome of a search.
+
+    ``adcode`` is set when the entry names exactly one unit. Otherwise ``candidates`` holds the
+    units it may mean (``ambiguous``, e.g. "suzhou": 苏州, 宿州) or the closest names
+    (``unknown``; empty when nothing is close).
+    """
+
+    query: str
+    adcode: int | None = None
+    candidates: tuple[int, ...] = ()
+    ambiguous: bool = False
+
+    @property
+    def status(self) -> str:
+        """``found``, ``ambiguous``, ``unknown`` or ``empty`` (nothing typed)."""
+        if self.adcode is not None:
+            return "found"
+        if self.ambiguous:
+            return "ambiguous"
+        return "unknown" if self.query else "empty"
+
+
+def find(text: str | int, n: int = 5) -> Match:
+    """Look ``text`` up (case, spaces, invisible characters, 市 vs short form and ``330100.0``
+    do not matter: ``places.clean``); never raises."""
+    query = places.clean(text)
+    if not query:
+        return Match("")
+    try:
+        return Match(query, adcode=places.resolve(query))
+    except places.AmbiguousPlace as err:
+        return Match(query, candidates=tuple(err.candidates), ambiguous=True)
+    except places.UnknownPlace:
+        return Match(query, candidates=closest(query, n))
+
+
+def closest(text: str, n: int = 5) -> tuple[int, ...]:
+    """Adcodes of up to ``n`` units whose names are closest to ``text``.
+
+    Units whose pinyin equals the pinyin of the Chinese characters typed come first (a homophone
+    slip such as 杭洲 for 杭州), then the nearest spellings (``places.suggest``).
+    """
+    table = places.load_places()
+    by_short = dict(zip(table["short_name"], table["adcode"]))
+    sound = "".join(lazy_pinyin(text)) if any("\u4e00" <= ch <= "\u9fff" for ch in text) else ""
+    homophones = table.loc[table["pinyin"].eq(sound.casefold()), "adcode"] if sound else []
+    near = [by_short[name] for name in places.suggest(text, n) if name in by_short]
+    return tuple(dict.fromkeys(int(a) for a in [*homophones, *near]))[:n]
+
+
+def resolve(text: str | int) -> int:
+    """The adcode ``text`` names; ``places.AmbiguousPlace`` / ``places.UnknownPlace`` otherwise,
+    the latter suggesting the ``closest`` names."""
+    match = find(text)
+    if match.adcode is not None:
+        return match.adcode
+    if match.ambiguous:
+        raise places.AmbiguousPlace(match.query, list(match.candidates))
+    raise places.UnknownPlace(match.query, [places.display_name(a) for a in match.candidates])

@@ -1,0 +1,118 @@
+"""Class breaks and colours for choropleths: the report's tiers, quantiles, natural breaks."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from dei_geo.core import tiers as tiers_mod
+
+SCHEMES = ("tiers", "quantiles", "natural_breaks")
+# ColorBrewer YlGnBu, light (low) to dark (high); 5 classes is the report's tier count.
+PALETTE = {
+    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+    6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
+    7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
+}
+UNSCORED_COLOR = "#d9d9d9"
+
+
+class TooFewValues(ValueError):
+    """A metric has fewer distinct values than the classes asked for."""
+
+    def __init__(self, scheme: str, k: int, got: int):
+        self.scheme, self.k, self.got = scheme, k, got
+        super().__init__(f"{scheme} needs at least {k} distinct values, got {got}")
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Class of every value (index into ``labels``; -1 = no class) and the legend rows."""
+
+    codes: pd.Series
+    labels: list[str]
+    colors: list[str]
+    lower: list[float]
+    upper: list[float | None]
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def by_tiers(tier_ids, tier_table: pd.DataFrame, lang: str) -> Classes:
+    """Classes from tier ids (t1…t5, NaN = none), lowest tier first; legend labels name the tier."""
+    order = list(tier_table["tier"])[::-1]  # low → high
+    ids = pd.Series(tier_ids).astype(object)
+    codes = pd.Series([order.index(x) if isinstance(x, str) else -1 for x in ids], index=ids.index)
+    rows = tier_table.set_index("tier").loc[order]
+    label_col = "name_zh" if lang == "zh" else "name_en"
+    template = "{}（{}）" if lang == "zh" else "{} ({})"
+    labels = [
+        template.format(name, _range(lo, hi))
+        for name, lo, hi in zip(rows[label_col], rows["lower"], rows["upper"])
+    ]
+    uppers = [None if pd.isna(u) else float(u) for u in rows["upper"]]
+    return Classes(codes, labels, PALETTE[len(order)], list(rows["lower"].astype(float)), uppers)
+
+
+def as_ranges(classes: Classes) -> Classes:
+    """The same classes labelled by score range only (tier names belong to the overall score)."""
+    labels = [
+        f"≥{_fmt(lo)}" if hi is None else (f"<{_fmt(hi)}" if lo <= 0 else f"{_fmt(lo)}–{_fmt(hi)}")
+        for lo, hi in zip(classes.lower, classes.upper)
+    ]
+    return Classes(classes.codes, labels, classes.colors, classes.lower, classes.upper)
+
+
+def _range(lower, upper) -> str:
+    if pd.isna(upper):
+        return f"≥{_fmt(lower)}"
+    if lower <= 0:
+        return f"<{_fmt(upper)}"
+    return f"{_fmt(lower)}–{_fmt(upper)}"
+
+
+def by_mapclassify(values: pd.Series, scheme: str, k: int) -> Classes:
+    """Quantiles or Fisher–Jenks natural breaks over the non-missing values."""
+    if k not in PALETTE:
+        raise ValueError(f"k must be one of {sorted(PALETTE)}, got {k}")
+    present = values.dropna()
+    if present.nunique() < k:
+        raise TooFewValues(scheme, k, present.nunique())
+    if scheme == "quantiles":
+        model = mapclassify.Quantiles(present.to_numpy(), k=k)
+    elif scheme == "natural_breaks":
+        with warnings.catch_warnings():  # "Numba not installed": pure Python is fast at this size
+            warnings.simplefilter("ignore", UserWarning)
+            model = mapclassify.FisherJenks(present.to_numpy(), k=k)
+    else:
+        raise ValueError(f"unknown scheme {scheme!r}; choose one of {', '.join(SCHEMES)}")
+    codes = pd.Series(-1, index=values.index)
+    codes.loc[present.index] = model.yb
+    bins = [float(b) for b in model.bins]
+    lower = [float(present.min())] + bins[:-1]
+    labels = [f"{_fmt(lo)}–{_fmt(hi)}" for lo, hi in zip(lower, bins)]
+    return Classes(codes.astype(int), labels, PALETTE[k], lower, bins)
+
+
+def classify(
+    values: pd.Series, scheme: str, tier_table: pd.DataFrame, k: int = 5, lang: str = "zh"
+) -> Classes:
+    """Dispatch on ``scheme`` (one of ``SCHEMES``)."""
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    if scheme == "tiers":
+        return by_tiers(tiers_mod.classify(values, tier_table), tier_table, lang)
+    return by_mapclassify(values, scheme, k)
+
+
+def counts(classes: Classes, mask=None) -> list[int]:
+    """How many values fall in each class (only where ``mask`` is true, if given)."""
+    codes = classes.codes.to_numpy() if mask is None else classes.codes.to_numpy()[np.asarray(mask)]
+    return [int(np.sum(codes == i)) for i in range(len(classes.labels))]

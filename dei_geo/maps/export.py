@@ -1,0 +1,52 @@
+"""Self-contained, deterministic HTML export of a prepared map."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import folium
+
+from dei_geo.maps import assets, markup
+from dei_geo.maps.web import PreparedMap, build_map, deterministic_ids, raw_element
+
+EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+class ExternalReference(RuntimeError):
+    """The rendered HTML still references a remote URL (would break offline)."""
+
+
+def to_html(prepared: PreparedMap, overlays: Callable[[], list[folium.FeatureGroup]] | None = None) -> str:
+    """One HTML document with Leaflet inlined and no external URL; identical bytes per input.
+
+    ``overlays`` builds extra layers (region layers, a selected city's outline); it is called
+    inside the id numbering so that the file stays deterministic. Layers with ``control=True``
+    get a layer switcher.
+    """
+    with deterministic_ids():  # one numbering for building and rendering: ids never repeat
+        m = build_map(prepared)
+        groups = overlays() if overlays else []
+        for group in groups:
+            group.add_to(m)
+        if any(group.control for group in groups):
+            folium.LayerControl(collapsed=False).add_to(m)
+        markup.seal(m)  # no user text may reach Jinja as template source
+        header = m.get_root().header
+        title = raw_element(f"<title>{markup.esc(prepared.title)}</title>")
+        header.add_child(title, name="title", index=0)
+        header.add_child(raw_element(assets.inline_head(m)), name="offline_assets", index=1)
+        text = m.get_root().render()
+    found = EXTERNAL.search(text)
+    if found:
+        raise ExternalReference(f"exported HTML references a remote URL: {found.group(0)!r}")
+    return text
+
+
+def write_html(prepared: PreparedMap, out: Path, overlays=None) -> Path:
+    """Write ``to_html`` to ``out`` (UTF-8) and return the path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(to_html(prepared, overlays).encode("utf-8"))
+    return out

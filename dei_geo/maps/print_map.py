@@ -1,0 +1,516 @@
+"""Print maps (PNG, SVG) of a prepared map, in an equal-area conic with the South China Sea inset.
+
+Classes, colours and legend rows are the web map's (``maps.prepare_map``); geometry is the print
+level of detail. The main frame stops north of 三沙 (about 18°N): its islands and the whole
+maritime line are drawn in the 南海诸岛 inset, at the same projection and a smaller scale, as on
+China's standard maps. Rendering is pure — a new ``Figure`` per call, no pyplot — and text is set
+in a CJK font found through matplotlib's font manager (``CJKFontMissing`` if there is none).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import font_manager, patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path as MplPath
+
+from dei_geo.sources import boundaries
+from dei_geo.core import places
+from dei_geo.core.i18n import t
+from dei_geo.maps.web import PreparedMap
+
+NATIONAL_CRS = boundaries.ALBERS_CHINA
+SANSHA = 460300  # 三沙市: drawn only in the inset
+FORMATS = ("png", "svg")
+DPI = 300
+CJK_FAMILIES = (  # first installed one wins
+    "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
+    "Microsoft YaHei", "PingFang SC", "WenQuanYi Zen Hei", "SimHei",
+)
+FONT_FIX = (
+    "install one: `apt-get install fonts-noto-cjk` (Debian/Ubuntu), `dnf install "
+    "google-noto-sans-cjk-fonts` (Fedora); on Windows/macOS Microsoft YaHei / PingFang SC are "
+    "already present. Then delete matplotlib's font cache (~/.cache/matplotlib) and retry."
+)
+CONTEXT_COLOR = "#f4f4f4"  # units drawn around a province/region view
+EDGE_COLOR = "#ffffff"
+PROVINCE_COLOR = "#5a5a5a"
+COAST_COLOR = "#3c3c3c"
+MARITIME_COLOR = "#3c3c3c"
+INK = "#222222"
+
+# layout, in inches
+WIDTH = 10.0
+MARGIN = 0.35
+TITLE_BAND = 0.85
+FOOTER_BAND = 0.55
+SIDE = 2.9  # legend column of province/region views
+INSET_SHARE = 0.34  # inset height / main frame height (national)
+DPI_RANGE = (50, 600)
+SVG_RC = {"svg.hashsalt": "dei-geo", "svg.fonttype": "path"}  # stable ids; glyphs as paths
+_SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time
+
+
+class CJKFontMissing(FileNotFoundError):
+    """No CJK font is installed where matplotlib looks; the message names the fix."""
+
+
+# --- fonts --------------------------------------------------------------------------------
+def cjk_family(manager=None) -> str:
+    """The first of ``CJK_FAMILIES`` that matplotlib's font manager knows."""
+    installed = {entry.name for entry in (manager or font_manager.fontManager).ttflist}
+    for family in CJK_FAMILIES:
+        if family in installed:
+            return family
+    raise CJKFontMissing(
+        "no CJK font for the Chinese text of print maps (looked for "
+        f"{', '.join(CJK_FAMILIES)}); {FONT_FIX}"
+    )
+
+
+@lru_cache(maxsize=None)
+def _charmap(family: str) -> frozenset[int]:
+    path = font_manager.findfont(FontProperties(family=family), fallback_to_default=False)
+    return frozenset(font_manager.get_font(path).get_charmap())
+
+
+def _check_glyphs(texts, families: list[str]) -> None:
+    covered = frozenset().union(*(_charmap(f) for f in families))
+    missing = sorted({c for text in texts for c in text
+                      if not c.isspace() and ord(c) not in covered})
+    if missing:
+        raise ValueError(
+            f"no installed font can draw {''.join(missing)!r} (fonts: {', '.join(families)}); "
+            "change the text or install a font that has these characters"
+        )
+
+
+class _Fonts:
+    def __init__(self, family: str):
+        self.families = [family, "DejaVu Sans"]
+
+    def __call__(self, size: float, weight: str = "normal") -> FontProperties:
+        return FontProperties(family=self.families, size=size, weight=weight)
+
+
+# --- what is drawn ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class View:
+    """What a print map covers: the nation (no adcodes), or some units in their surroundings."""
+
+    name: str = ""
+    adcodes: frozenset[int] = frozenset()
+
+    @property
+    def national(self) -> bool:
+        return not self.adcodes
+
+
+NATIONAL = View()
+
+
+def province_view(name: str | int) -> View:
+    """A province with its cities: 浙江, 浙江省 or 330000."""
+    table = places.load_places()
+    names = table.drop_duplicates("province_adcode").set_index("province_adcode")["province"]
+    key = str(name).strip()
+    hits = [a for a, p in names.items()
+            if key in (str(a), p) or (len(key) >= 2 and p.startswith(key))]
+    if len(hits) != 1:
+        raise ValueError(f"unknown province {name!r}; choose one of {', '.join(names)}")
+    adcodes = table.loc[table["province_adcode"] == hits[0], "adcode"]
+    return View(names[hits[0]], frozenset(int(a) for a in adcodes))
+
+
+def cluster_view(clusters: pd.DataFrame, name: str) -> View:
+    """A city cluster of the dataset (``ds.clusters``), by its name or a prefix: 长三角."""
+    key = str(name).strip()
+    options = list(dict.fromkeys(clusters["cluster"]))
+    hits = [c for c in options if c == key] or [c for c in options if c.startswith(key)]
+    if len(hits) != 1:
+        raise ValueError(f"unknown region {name!r}; choose one of {', '.join(options)}")
+    members = clusters.loc[clusters["cluster"] == hits[0], "adcode"]
+    return View(hits[0], frozenset(int(a) for a in members))
+
+
+class _Layers(NamedTuple):
+    cities: gpd.GeoDataFrame  # adcode, geometry (projected, polygons oriented for filling)
+    province_lines: np.ndarray
+    outline: np.ndarray
+    maritime: np.ndarray
+
+
+@lru_cache(maxsize=8)
+def _layers(crs: str) -> _Layers:
+    """Print-LOD layers in ``crs`` (cached per projection; never modified by callers)."""
+    cities = boundaries.layer("cities", "print")[["adcode", "geometry"]].to_crs(crs)
+    cities["geometry"] = shapely.orient_polygons(cities.geometry.values)
+
+    def lines(gdf):
+        return gdf.to_crs(crs).geometry.values
+
+    outline = boundaries.layer("outline", "print").to_crs(crs).boundary.values
+    return _Layers(cities, lines(boundaries.layer("province_lines", "print")), outline,
+                   lines(boundaries.maritime()))
+
+
+def view_crs(view: View) -> str:
+    """National: Albers 25°/47°N, 105°E. A view: Albers fitted to it (standard parallels at 1/6
+    and 5/6 of its latitude span, central meridian through its middle), so its scale bar holds."""
+    if view.national:
+        return NATIONAL_CRS
+    units = boundaries.layer("cities", "print")
+    units = units[units["adcode"].isin(view.adcodes - {SANSHA})]
+    if units.empty:
+        raise ValueError(f"{view.name or 'view'}: none of its adcodes has a boundary unit")
+    x0, y0, x1, y1 = units.total_bounds
+    span = y1 - y0
+    lat1, lat2, lon0 = (round(v, 1) for v in (y0 + span / 6, y1 - span / 6, (x0 + x1) / 2))
+    return (f"+proj=aea +lat_1={lat1:g} +lat_2={lat2:g} +lon_0={lon0:g} "
+            "+datum=WGS84 +units=m +no_defs")
+
+
+def _crs_params(crs: str) -> dict:
+    wanted = ("+lat_1", "+lat_2", "+lon_0")
+    return dict(p[1:].split("=") for p in crs.split() if p.startswith(wanted))
+
+
+# --- geometry → matplotlib ----------------------------------------------------------------
+def _polygon_path(geom) -> MplPath:
+    rings = shapely.get_rings(shapely.get_parts(geom))
+    xy, index = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+    starts = np.r_[0, np.flatnonzero(np.diff(index)) + 1]
+    codes[starts] = MplPath.MOVETO
+    codes[np.r_[starts[1:], len(xy)] - 1] = MplPath.CLOSEPOLY
+    return MplPath(xy, codes)
+
+
+def _segments(geoms, rect) -> list[np.ndarray]:
+    clipped = shapely.clip_by_rect(geoms, *rect)
+    parts = shapely.get_parts(shapely.get_parts(clipped))
+    parts = parts[~shapely.is_empty(parts)]
+    xy, index = shapely.get_coordinates(parts, return_index=True)
+    return np.split(xy, np.flatnonzero(np.diff(index)) + 1) if len(xy) else []
+
+
+def _pt(web_weight: float) -> float:
+    """Print line width (pt) for a web style weight (px)."""
+    return 0.5 * web_weight
+
+
+def _draw(ax, layers: _Layers, prepared: PreparedMap, view: View, rect, *, main: bool) -> None:
+    """Fill the units inside ``rect`` (x0, y0, x1, y1); draw province lines, coast, maritime line."""
+    cities = layers.cities
+    units = cities.iloc[cities.sindex.query(shapely.box(*rect), predicate="intersects")]
+    if main:
+        units = units[units["adcode"] != SANSHA]
+    units = units.sort_values("adcode")
+    inside = units["adcode"].isin(view.adcodes) | view.national
+    styles = [prepared.styles.get(int(a), {}) for a in units["adcode"]]
+    faces = [s.get("fillColor", CONTEXT_COLOR) if ok else CONTEXT_COLOR
+             for s, ok in zip(styles, inside)]
+    paths = [_polygon_path(g) for g in units.geometry.values]
+    # in the inset, 三沙's islets get a grey rim so they stay visible at its scale
+    edges = ["#9a9a9a" if (a == SANSHA and not main) else EDGE_COLOR for a in units["adcode"]]
+    ax.add_collection(PathCollection(paths, facecolors=faces, edgecolors=edges,
+                                     linewidths=0.15, zorder=1))
+    # outlined units (the 亳州 conflict; any unit the web map outlines), on top of all fills
+    outlined: dict[tuple, list] = {}
+    for path, style, ok in zip(paths, styles, inside):
+        if ok and style.get("color", EDGE_COLOR).lower() != EDGE_COLOR:
+            key = (style["color"], style.get("weight", 2.0), bool(style.get("dashArray")))
+            outlined.setdefault(key, []).append(path)
+    for (color, weight, dashed), group in outlined.items():
+        ax.add_collection(PathCollection(
+            group, facecolors="none", edgecolors=color, zorder=4,
+            linewidths=_pt(weight) * (1.0 if main else 0.6),
+            linestyles=(0, (2.5, 1.5)) if dashed else "solid"))
+    for geoms, color, width, z in (
+        (layers.province_lines, PROVINCE_COLOR, 0.45, 2),
+        (layers.outline, COAST_COLOR, 0.5, 3),
+        (layers.maritime, MARITIME_COLOR, 1.0, 3),
+    ):
+        ax.add_collection(LineCollection(_segments(geoms, rect), colors=color, linewidths=width,
+                                         zorder=z, capstyle="butt", joinstyle="round"))
+    ax.set_xlim(rect[0], rect[2])
+    ax.set_ylim(rect[1], rect[3])
+    ax.set_aspect("equal", adjustable="box")
+
+
+def _pad(bounds, share: float) -> np.ndarray:
+    x0, y0, x1, y1 = bounds
+    d = share * max(x1 - x0, y1 - y0)
+    return np.array([x0 - d, y0 - d, x1 + d, y1 + d])
+
+
+def _inset_rect(layers: _Layers) -> np.ndarray:
+    """The inset's extent: 三沙 and the whole maritime line, with a margin (room for the label
+    below)."""
+    sansha = layers.cities.loc[layers.cities["adcode"] == SANSHA, "geometry"].values
+    x0, y0, x1, y1 = _pad(shapely.total_bounds(np.r_[sansha, layers.maritime]), 0.03)
+    return np.array([x0, y0 - 0.06 * (y1 - y0), x1, y1])
+
+
+# --- furniture ----------------------------------------------------------------------------
+def _nice(x: float) -> float:
+    exp = 10 ** np.floor(np.log10(x))
+    return max(m for m in (1, 2, 5, 10) if m * exp <= x) * exp
+
+
+def _scale_bar(fig, left_in, bottom_in, m_per_inch, fonts, lang, target_in=1.6) -> None:
+    """A two-segment scale bar (0, D/2, D km, D a round number) with its lower left at the
+    given place, in inches.
+
+    The bar is D km at the map's scale; for an Albers map it is exact on the standard
+    parallels (and within a few per cent across China between 18°N and 54°N).
+    """
+    km = _nice(target_in * m_per_inch / 1000)
+    bar_in = km * 1000 / m_per_inch
+    w, h = bar_in + 0.9, 0.36
+    fw, fh = fig.get_size_inches()
+    ax = fig.add_axes([left_in / fw, bottom_in / fh, w / fw, h / fh], label="scalebar-axes")
+    ax.set_axis_off()
+    ax.set_xlim(0, w)
+    ax.set_ylim(0, h)
+    x0, y0, bh = 0.05, 0.05, 0.055
+    for i, color in enumerate((INK, "#ffffff")):
+        ax.add_patch(Rectangle((x0 + i * bar_in / 2, y0), bar_in / 2, bh, facecolor=color,
+                               edgecolor=INK, linewidth=0.6))
+    ax.add_patch(Rectangle((x0, y0), bar_in, bh, facecolor="none", edgecolor=INK,
+                           linewidth=0.6, gid="scalebar"))
+    for frac in (0, 0.5, 1):
+        value = km * frac
+        ax.text(x0 + frac * bar_in, y0 + bh + 0.04, f"{value:g}", ha="center", va="bottom",
+                fontproperties=fonts(7), color=INK)
+    ax.text(x0 + bar_in + 0.1, y0 + bh + 0.04, t("print_km", lang), ha="left", va="bottom",
+            fontproperties=fonts(7), color=INK)
+
+
+def _legend_items(prepared: PreparedMap, view: View) -> list[tuple[Patch, str]]:
+    """Legend rows: the web map's, counted over the view's units when it is not national."""
+    styles = {a: s for a, s in prepared.styles.items() if view.national or a in view.adcodes}
+    items = []
+    for row in prepared.legend:
+        if view.national:
+            n = row.count
+        elif row.style == "conflict":
+            n = sum(s.get("color", "").lower() == row.color.lower() for s in styles.values())
+        else:
+            n = sum(s.get("fillColor", "").lower() == row.color.lower() for s in styles.values())
+        if row.style == "conflict":
+            if not n:
+                continue
+            patch = Patch(facecolor="#ffffff", edgecolor=row.color, linestyle=(0, (2.5, 1.5)),
+                          linewidth=1.1)
+        else:
+            patch = Patch(facecolor=row.color, edgecolor="#9a9a9a", linewidth=0.4)
+        items.append((patch, f"{row.label}  {t('legend_count', prepared.lang, n=n)}"))
+    if not view.national:
+        items.append((Patch(facecolor=CONTEXT_COLOR, edgecolor="#9a9a9a", linewidth=0.4),
+                      t("print_context", prepared.lang)))
+    return items
+
+
+def _legend(target, items, fonts, lang, size=8.0, **where):
+    handles, labels = zip(*items)
+    legend = target.legend(
+        handles, labels, prop=fonts(size), title=t("print_legend", lang),
+        title_fontproperties=fonts(size + 1, "bold"), alignment="left", frameon=True,
+        fancybox=False, edgecolor="#bdbdbd", framealpha=0.95, borderpad=0.7, labelspacing=0.45,
+        handlelength=1.6, handleheight=1.0, **where)
+    legend.get_frame().set_linewidth(0.5)
+    for text in legend.get_texts():  # labels may come from a user's file: "$" is not TeX here
+        text.set_parse_math(False)
+    legend.set_gid("legend")
+    legend.set_zorder(10)
+    return legend
+
+
+def _labels(ax, layers, view, fonts):
+    """Short names of the view's units at a point inside their largest part."""
+    units = layers.cities[layers.cities["adcode"].isin(view.adcodes - {SANSHA})]
+    names = places.load_places().set_index("adcode")["short_name"]
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="#ffffff")]
+    for adcode, geom in sorted(zip(units["adcode"], units.geometry.values)):
+        parts = shapely.get_parts(geom)
+        point = parts[np.argmax(shapely.area(parts))].point_on_surface()
+        ax.text(point.x, point.y, names.get(int(adcode), str(adcode)), ha="center", va="center",
+                fontproperties=fonts(7), color=INK, path_effects=halo, zorder=6, clip_on=True)
+
+
+def _texts(fig) -> list[str]:
+    return [text.get_text() for text in fig.findobj(matplotlib.text.Text) if text.get_text()]
+
+
+# --- the figure ---------------------------------------------------------------------------
+def _frame_axes(fig, box_in, gid):
+    fw, fh = fig.get_size_inches()
+    left, bottom, width, height = box_in
+    ax = fig.add_axes([left / fw, bottom / fh, width / fw, height / fh], gid=gid)
+    ax.set_label(gid)
+    ax.set_facecolor("#ffffff")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.8)
+        spine.set_edgecolor(INK)
+    return ax
+
+
+def _national_legend(ax, layers, items, fonts, lang, map_w, map_h):
+    """The legend in the empty lower left, its type shrunk until it covers no unit."""
+    renderer = ax.figure.canvas.get_renderer()
+    sizes = (8.0, 7.5, 7.0, 6.5)
+    for size in sizes:
+        legend = _legend(ax, items, fonts, lang, size, loc="lower left",
+                         bbox_to_anchor=(0.08 / map_w, 0.08 / map_h))
+        box = legend.get_window_extent(renderer).transformed(ax.transData.inverted())
+        covered = layers.cities.sindex.query(shapely.box(*box.extents), predicate="intersects")
+        if not len(covered) or size == sizes[-1]:
+            return legend
+        legend.remove()
+
+
+def _national_extent(units, inset_aspect):
+    """Frame (x0, y0, x1, y1) of the national map, widened so the inset in its lower right
+    corner clears Taiwan and the coast."""
+    x0, y0, x1, y1 = _pad(shapely.total_bounds(units), 0.02)
+    h = INSET_SHARE * (y1 - y0)
+    gap = 0.012 * (x1 - x0)
+    low = shapely.clip_by_rect(units, x0, y0, x1, y0 + h + gap)
+    low_right = shapely.total_bounds(low[~shapely.is_empty(low)])[2]
+    return np.array([x0, y0, max(x1, low_right + gap + h * inset_aspect), y1])
+
+
+def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = None) -> Figure:
+    """The print map as a new matplotlib ``Figure`` (Agg canvas; nothing global is touched).
+
+    ``title`` replaces the prepared map's title (and, in a view, the line naming the view).
+    """
+    fonts = _Fonts(cjk_family())
+    lang = prepared.lang
+    crs = view_crs(view)
+    layers = _layers(crs)
+    cities = layers.cities
+    shown = cities[cities["adcode"].isin(view.adcodes)] if not view.national else cities
+    units = shown.loc[shown["adcode"] != SANSHA, "geometry"].values
+    show_inset = view.national or SANSHA in view.adcodes
+    inset_rect = _inset_rect(layers)
+    inset_aspect = (inset_rect[2] - inset_rect[0]) / (inset_rect[3] - inset_rect[1])
+
+    if view.national:
+        rect = _national_extent(units, inset_aspect)
+        map_w = WIDTH - 2 * MARGIN
+        map_h = map_w * (rect[3] - rect[1]) / (rect[2] - rect[0])
+        top_band = TITLE_BAND - 0.25
+        fig_w, fig_h = WIDTH, map_h + top_band + FOOTER_BAND
+    else:
+        rect = _pad(shapely.total_bounds(units), 0.04)
+        map_w = WIDTH - 2 * MARGIN - SIDE
+        map_h = map_w * (rect[3] - rect[1]) / (rect[2] - rect[0])
+        if map_h > 8.0:
+            map_w, map_h = map_w * 8.0 / map_h, 8.0
+        top_band = TITLE_BAND
+        fig_w = map_w + 2 * MARGIN + SIDE
+        fig_h = max(map_h, 5.2 if show_inset else 3.6) + top_band + FOOTER_BAND
+
+    fig = Figure(figsize=(fig_w, fig_h), dpi=100, facecolor="#ffffff")
+    FigureCanvasAgg(fig)
+    ax = _frame_axes(fig, (MARGIN, FOOTER_BAND, map_w, map_h), "map")
+    _draw(ax, layers, prepared, view, rect, main=True)
+    m_per_inch = (rect[2] - rect[0]) / map_w
+    items = _legend_items(prepared, view)
+
+    if view.national:
+        inset_h = INSET_SHARE * map_h
+        inset_box = (MARGIN + map_w - inset_h * inset_aspect, FOOTER_BAND,
+                     inset_h * inset_aspect, inset_h)
+        legend = _national_legend(ax, layers, items, fonts, lang, map_w, map_h)
+        legend_right = legend.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi
+        _scale_bar(fig, legend_right + 0.3, FOOTER_BAND + 0.12, m_per_inch, fonts, lang)
+    else:
+        outline = shapely.coverage_union_all(units)
+        ax.add_collection(LineCollection(_segments([outline.boundary], rect), colors=INK,
+                                         linewidths=0.9, zorder=3))
+        _labels(ax, layers, view, fonts)
+        side = MARGIN + map_w + 0.25
+        _legend(fig, items, fonts, lang, loc="upper left",
+                bbox_to_anchor=(side / fig_w, (fig_h - top_band) / fig_h))
+        inset_h = 2.2 if show_inset else 0.0
+        inset_box = (side + 0.05, FOOTER_BAND, inset_h * inset_aspect, inset_h)
+        _scale_bar(fig, side, FOOTER_BAND + inset_h + 0.15 * show_inset, m_per_inch, fonts,
+                   lang, target_in=1.4)
+    if show_inset:
+        inset = _frame_axes(fig, inset_box, "inset")
+        inset.set_zorder(5)
+        _draw(inset, layers, prepared, view, inset_rect, main=False)
+        inset.text(0.95, 0.03, t("print_inset", lang), transform=inset.transAxes, ha="right",
+                   va="bottom", fontproperties=fonts(8), color=INK, gid="inset-label",
+                   path_effects=[patheffects.withStroke(linewidth=2.5, foreground="#ffffff")])
+
+    fig.text(MARGIN / fig_w, 1 - 0.3 / fig_h, title or prepared.title, ha="left", va="center",
+             fontproperties=fonts(15, "bold"), color=INK, gid="title", parse_math=False)
+    if not view.national and title is None:
+        fig.text(MARGIN / fig_w, 1 - 0.62 / fig_h,
+                 t("print_view", lang, name=view.name, n=len(shown)),
+                 ha="left", va="center", fontproperties=fonts(10.5), color="#444444",
+                 parse_math=False)
+    params = _crs_params(crs)
+    credits = [
+        t("print_boundaries", lang, version=boundaries.manifest()["source"]["version"]),
+        t("print_projection", lang, lat1=params["lat_1"], lat2=params["lat_2"],
+          lon0=params["lon_0"]),
+    ]
+    fig.text(MARGIN / fig_w, 0.3 / fig_h, prepared.source, ha="left", va="center",
+             fontproperties=fonts(8), color=INK, gid="source", parse_math=False)
+    fig.text(MARGIN / fig_w, 0.12 / fig_h, ("；" if lang == "zh" else "; ").join(credits),
+             ha="left", va="center", fontproperties=fonts(7), color="#555555")
+    _check_glyphs(_texts(fig), fonts.families)
+    return fig
+
+
+def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
+    """``fig`` as PNG (``dpi``, recorded in the file) or SVG (text as paths), stable bytes."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unsupported print format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "png" and not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
+        raise ValueError(f"dpi {dpi} is out of range; use {DPI_RANGE[0]}–{DPI_RANGE[1]}")
+    buf = io.BytesIO()
+    if fmt == "svg":  # fixed id salt, no date: the same map gives the same bytes
+        with _SVG_LOCK, matplotlib.rc_context(SVG_RC):
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+    else:
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def render(prepared: PreparedMap, view: View = NATIONAL, fmt: str = "png", dpi: int = DPI,
+           title: str | None = None) -> bytes:
+    """The print map of ``prepared`` over ``view`` as PNG or SVG bytes."""
+    return to_bytes(figure(prepared, view, title), fmt, dpi)
+
+
+def write(prepared: PreparedMap, out: Path, view: View = NATIONAL, dpi: int = DPI,
+          title: str | None = None) -> Path:
+    """Write the print map to ``out`` (format from its suffix: .png or .svg)."""
+    out = Path(out)
+    data = render(prepared, view, out.suffix.lower().lstrip("."), dpi, title)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out

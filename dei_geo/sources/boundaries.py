@@ -1,0 +1,74 @@
+"""Read the prepared boundary layers in ``geodata/`` and join score tables to them."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from dei_geo.core import paths
+
+LAYERS = ("cities", "provinces", "province_lines", "outline")
+# Albers equal-area conic for China: distances, areas and print maps are computed in it.
+ALBERS_CHINA = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m +no_defs"
+LODS = ("web", "print")
+
+
+class GeodataMissing(FileNotFoundError):
+    """The derived boundary layers are absent: they are rebuilt with ``dei-geo geodata build``."""
+
+
+def _path(name: str, root: Path) -> Path:
+    path = root / name
+    if not path.exists():
+        raise GeodataMissing(
+            f"{path} is missing. Rebuild the boundary layers with "
+            "`pip install -e .[build]` and `dei-geo geodata build`."
+        )
+    return path
+
+
+@lru_cache(maxsize=None)
+def manifest(root: Path = paths.GEODATA) -> dict:
+    """The build manifest (source version, tolerances, vertex counts, checksums)."""
+    return json.loads(_path("manifest.json", root).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _read(name: str, root: Path) -> gpd.GeoDataFrame:
+    return gpd.read_parquet(_path(f"{name}.parquet", root))
+
+
+def layer(name: str, lod: str = "web", root: Path = paths.GEODATA) -> gpd.GeoDataFrame:
+    """One boundary layer (``cities``, ``provinces``, ``province_lines``, ``outline``) at a LOD.
+
+    Returns a copy, so callers may add columns freely.
+    """
+    if name not in LAYERS:
+        raise ValueError(f"unknown layer {name!r}; choose one of {', '.join(LAYERS)}")
+    if lod not in LODS:
+        raise ValueError(f"unknown level of detail {lod!r}; choose one of {', '.join(LODS)}")
+    return _read(f"{name}_{lod}", root).copy()
+
+
+def maritime(root: Path = paths.GEODATA) -> gpd.GeoDataFrame:
+    """The South China Sea maritime line (南海诸岛 dashes)."""
+    return _read("maritime", root).copy()
+
+
+def join_scores(units: gpd.GeoDataFrame, scores: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Left-join a per-adcode score table onto the units; every unit is kept.
+
+    Raises ``ValueError`` if ``scores`` has duplicate adcodes or adcodes with no polygon —
+    a score that cannot be drawn must never disappear silently.
+    """
+    dup = scores["adcode"][scores["adcode"].duplicated()]
+    if len(dup):
+        raise ValueError(f"score table has duplicate adcodes: {sorted(set(dup))}")
+    orphan = sorted(set(scores["adcode"]) - set(units["adcode"]))
+    if orphan:
+        raise ValueError(f"score table has adcodes with no boundary unit: {orphan}")
+    return units.merge(scores, on="adcode", how="left", suffixes=("", "_score"))

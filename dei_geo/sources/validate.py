@@ -1,0 +1,388 @@
+"""Validate a user's score table row by row: what is wrong, where (file, row, column) and how to fix.
+
+A row with any error is rejected as a whole and listed, with its cells as written, in
+``Report.rejected``; every other non-blank row is kept in ``Report.table``. Fully blank rows carry
+no data and are skipped. Unrecognised columns are reported as warnings, never dropped silently.
+An XLSX formula saved without its computed value is an error in an imported column (the row is
+rejected, never read as a blank) and a warning elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dei_geo.core import columns, places, tabular
+from dei_geo.sources import loader
+from dei_geo.core.i18n import t
+
+MISSING = {"", "-", "—", "–", "na", "n/a", "null", "none", "无", "缺失", "暂无"}
+YEARS = (1990, 2100)
+SHOWN = 200  # characters of a cell quoted in a message (the issue's ``value`` keeps it all)
+
+
+def _shown(value):
+    if isinstance(value, str) and len(value) > SHOWN:
+        return value[:SHOWN] + "…"
+    return value
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem; ``row`` is the Excel row number, ``column`` the Excel column letter."""
+
+    code: str
+    file: str
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+    value: str | None = None
+    params: dict = field(default_factory=dict)
+    severity: str = "error"  # error | warning | info
+    sheet: str | None = None
+
+    def _fmt(self, lang: str) -> dict:
+        sep = "、" if lang == "zh" else ", "
+        params = {k: sep.join(map(str, v)) if isinstance(v, list) else v
+                  for k, v in self.params.items()}
+        return {"file": self.file, "row": self.row, "column": self.column,
+                "header": _shown(self.header), "value": _shown(self.value), "sheet": self.sheet,
+                **params}
+
+    @property
+    def cell(self) -> str:
+        """Where, as Excel names it: B7 (a cell), C (a column), 7 (a row) or ''."""
+        if self.column and self.row:
+            return f"{self.column}{self.row}"
+        return self.column or (str(self.row) if self.row else "")
+
+    def why(self, lang: str = "zh") -> str:
+        return t(f"di_{self.code}", lang, **self._fmt(lang))
+
+    def fix(self, lang: str = "zh") -> str:
+        return t(f"di_{self.code}_fix", lang, **self._fmt(lang))
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of validating one file."""
+
+    file: str
+    issues: list[Issue]
+    table: pd.DataFrame
+    rejected: pd.DataFrame
+    sheet: str | None = None
+    encoding: str | None = None
+    header_row: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # field id -> header as written
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is rejected (warnings and notes allowed)."""
+        return not self.errors
+
+    def issues_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """One line per issue with localised column names (file, sheet, row, column, value, why, fix)."""
+        keys = ["di_col_file", "di_col_sheet", "di_col_row", "di_col_column", "di_col_value",
+                "di_col_level", "di_col_why", "di_col_fix"]
+        rows = [[i.file, i.sheet or "", i.row, i.cell, "" if i.value is None else i.value,
+                 t(f"di_level_{i.severity}", lang), i.why(lang), i.fix(lang)] for i in self.issues]
+        out = pd.DataFrame(rows, columns=[t(k, lang) for k in keys])
+        out[t("di_col_row", lang)] = out[t("di_col_row", lang)].astype("Int64")
+        return out
+
+    def rejected_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """The rejected rows as written in the file, with their Excel row and every reason."""
+        out = self.rejected.copy()
+        reasons = {}
+        for i in self.errors:
+            if i.row is not None:
+                reasons.setdefault(i.row, []).append(f"{i.cell}: {i.why(lang)} {i.fix(lang)}")
+        out.insert(1, t("di_col_why", lang), ["；".join(reasons.get(r, [])) for r in out["row"]],
+                   allow_duplicates=True)
+        return out.rename(columns={"row": t("di_col_row", lang)})
+
+    def rejected_csv(self, lang: str = "zh") -> bytes:
+        """``rejected_frame`` as CSV, UTF-8 with BOM (opens correctly in Excel); cells from the
+        user's file that Excel would run as a formula (``=cmd|…``) are neutralised."""
+        return tabular.to_csv(self.rejected_frame(lang))
+
+    def issues_csv(self, lang: str = "zh") -> bytes:
+        """``issues_frame`` as CSV, UTF-8 with BOM, formula-like text (values quoted from the
+        file) neutralised."""
+        return tabular.to_csv(self.issues_frame(lang))
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        """JSON-ready summary and every issue."""
+        return {
+            "file": self.file, "sheet": self.sheet, "encoding": self.encoding,
+            "header_row": self.header_row, "valid": self.ok, "columns": self.columns,
+            "rows_accepted": len(self.table), "rows_rejected": len(self.rejected),
+            "issues": [{"severity": i.severity, "code": i.code, "sheet": i.sheet, "row": i.row,
+                        "column": i.column, "header": i.header, "value": i.value,
+                        "why": i.why(lang), "fix": i.fix(lang)} for i in self.issues],
+        }
+
+    def summary(self, lang: str = "zh") -> str:
+        return t("di_summary", lang, file=self.file, accepted=len(self.table),
+                 rejected=len(self.rejected), errors=len(self.errors),
+                 warnings=len(self.issues) - len(self.errors))
+
+
+def validate(source, name: str | None = None, sheet: str | None = None,
+             max_bytes: int = loader.MAX_BYTES) -> Report:
+    """Read and check a CSV/XLSX file (bytes or path); whole-file problems become a report too."""
+    try:
+        raw = loader.read(source, name=name, sheet=sheet, max_bytes=max_bytes)
+    except loader.FileProblem as p:
+        issue = Issue(p.code, p.file, row=p.row, column=p.params.get("column"), sheet=p.sheet,
+                      params=p.params)
+        return Report(p.file, [issue], _empty_table(), pd.DataFrame({"row": []}), sheet=p.sheet)
+    return check(raw)
+
+
+def _empty_table() -> pd.DataFrame:
+    return pd.DataFrame({"row": pd.Series(dtype=int), "adcode": pd.Series(dtype=int),
+                         "city": pd.Series(dtype=object)})
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _norm(cell) -> str:
+    return places.clean(_text(cell))
+
+
+def _number(cell) -> tuple[float | None, str | None]:
+    """(value, None), (None, None) for a blank/missing marker, or (None, error code)."""
+    if isinstance(cell, bool):
+        return None, "not_numeric"
+    if isinstance(cell, (int, float)):
+        value = float(cell)
+    else:
+        text = _norm(cell)
+        if text.casefold() in MISSING:
+            return None, None
+        if "_" in text:
+            return None, "not_numeric"
+        try:
+            value = float(text)
+        except ValueError:
+            return None, "not_numeric"
+    if not math.isfinite(value):
+        return None, "not_numeric"
+    if not 0 <= value <= 100:
+        return None, "out_of_range"
+    return value, None
+
+
+def _year(cell) -> tuple[int | None, str | None]:
+    text = _norm(cell)
+    if not text:
+        return None, "year_blank"
+    found = re.fullmatch(r"(\d{4})(?:\.0+)?年?", text)
+    if not found or not YEARS[0] <= int(found.group(1)) <= YEARS[1]:
+        return None, "year_invalid"
+    return int(found.group(1)), None
+
+
+class _Resolver:
+    """Cached ``places.resolve`` of a cell: (adcode, None) or (None, (code, params))."""
+
+    def __init__(self):
+        self.cache: dict[str, tuple] = {}
+
+    def __call__(self, cell) -> tuple[int | None, tuple | None]:
+        key = _norm(cell)
+        if key not in self.cache:
+            self.cache[key] = self._resolve(key)
+        return self.cache[key]
+
+    @staticmethod
+    def _resolve(key: str):
+        try:
+            return places.resolve(key), None
+        except places.AmbiguousPlace as err:
+            names = [f"{places.display_name(a, short=False)} ({a})" for a in err.candidates]
+            return None, ("ambiguous_city", {"candidates": names})
+        except places.UnknownPlace as err:
+            return None, ("unknown_city", {"suggestions": err.suggestions or ["—"]})
+
+
+def _header_issues(raw: loader.RawTable) -> tuple[dict[int, str], list[Issue], Issue | None]:
+    """Column index → field; column warnings; a fatal issue (duplicate meaning, no metrics)."""
+    fields: dict[int, str] = {}
+    issues: list[Issue] = []
+    width = max([len(raw.header), *(len(cells) for _, cells in raw.rows)])
+    base = {"file": raw.file, "sheet": raw.sheet}
+    for j in range(width):
+        head = raw.header[j] if j < len(raw.header) else None
+        letter = raw.letter(j)
+        if head is None or not str(head).strip():
+            if any(j < len(c) and str(c[j] if c[j] is not None else "").strip() for _, c in raw.rows):
+                issues.append(Issue("unnamed_column", column=letter, severity="warning",
+                                    row=raw.header_row, **base))
+            continue
+        if isinstance(head, loader.Formula):
+            issues.append(Issue("formula_no_value", column=letter, value=str(head), row=raw.header_row,
+                                severity="warning", **base))
+            continue
+        head = _text(head)
+        found = columns.match(head)
+        if found is None:
+            issues.append(Issue("unknown_column", column=letter, header=head, row=raw.header_row,
+                                severity="warning", **base))
+        elif found in fields.values():
+            first = next(k for k, v in fields.items() if v == found)
+            fatal = Issue("duplicate_column", column=letter, header=head, row=raw.header_row,
+                          params={"other_column": raw.letter(first),
+                                  "other_header": _text(raw.header[first]),
+                                  "field": _field_label(found)}, **base)
+            return fields, issues, fatal
+        elif found in columns.INFO:
+            issues.append(Issue("info_column", column=letter, header=head, row=raw.header_row,
+                                severity="info", **base))
+        else:
+            fields[j] = found
+    if not set(fields.values()) & set(columns.metrics()):
+        return fields, issues, Issue("no_metric_columns", row=raw.header_row, **base)
+    return fields, issues, None
+
+
+def _field_label(found: str) -> str:
+    if found in columns.metrics():
+        return f"{columns.label(found, 'zh')} / {columns.label(found, 'en')}"
+    return found
+
+
+def check(raw: loader.RawTable) -> Report:
+    """Check every row of a ``RawTable``; see the module docstring."""
+    fields, issues, fatal = _header_issues(raw)
+    meta = {"sheet": raw.sheet, "encoding": raw.encoding, "header_row": raw.header_row,
+            "columns": {f: _text(raw.header[k]) for k, f in fields.items()}}
+    if fatal:
+        return Report(raw.file, [*issues, fatal], _empty_table(), pd.DataFrame({"row": []}), **meta)
+    col = {f: k for k, f in fields.items()}
+    metrics = [(col[m], m) for m in columns.metrics() if m in col]
+    resolver = _Resolver()
+    candidates = [(excel_row, cells, *_check_row(raw, excel_row, cells, col, metrics, resolver))
+                  for excel_row, cells in raw.rows if _has_data(cells, fields)]
+    _flag_duplicates(candidates, raw, col)
+    accepted = [rec for _, _, rec, probs in candidates if not probs]
+    table = pd.DataFrame(accepted, columns=["row", "adcode", *(["year"] if columns.YEAR in col else []),
+                                            *(m for _, m in metrics)])
+    table["adcode"] = table["adcode"].astype(int)
+    table.insert(2, "city", pd.Series([places.display_name(a) for a in table["adcode"]], dtype=object))
+    for _, m in metrics:
+        table[m] = table[m].astype(float)
+    issues += [p for *_, probs in candidates for p in probs]
+    issues += _unread_formulas(raw, fields)
+    rejected = _rejected(raw, [(r, cells) for r, cells, _, probs in candidates if probs])
+    return Report(raw.file, issues, table, rejected, **meta)
+
+
+def _has_data(cells, fields) -> bool:
+    """Not a blank row (no data); a formula without a value in a column that is not imported
+    does not count (it is a warning)."""
+    return any(str(c).strip() for j, c in enumerate(cells)
+               if c is not None and not (isinstance(c, loader.Formula) and j not in fields))
+
+
+def _unread_formulas(raw: loader.RawTable, fields: dict[int, str]) -> list[Issue]:
+    """Warnings for formulas without a value in the columns that are not imported."""
+    return [Issue("formula_no_value", raw.file, row=excel_row, column=raw.letter(j),
+                  header=_text(raw.header[j]) if j < len(raw.header) else None, value=str(c),
+                  severity="warning", sheet=raw.sheet)
+            for excel_row, cells in raw.rows for j, c in enumerate(cells)
+            if isinstance(c, loader.Formula) and j not in fields]
+
+
+def _check_row(raw, excel_row, cells, col, metrics, resolver) -> tuple[dict, list[Issue]]:
+    """(record, problems) of one non-blank row; the record is kept only without problems."""
+    def cell(j):
+        return cells[j] if j is not None and j < len(cells) else None
+
+    problems: list[Issue] = []
+
+    def problem(code, j, **params):
+        problems.append(Issue(code, raw.file, row=excel_row, column=raw.letter(j),
+                              header=_text(raw.header[j]), value=_text(cell(j)), params=params,
+                              sheet=raw.sheet))
+
+    formulas = sorted(j for j in col.values() if isinstance(cell(j), loader.Formula))
+    for j in formulas:  # no value to check: the row is rejected, never read as blank
+        problem("formula_no_value", j)
+    record: dict = {"row": excel_row}
+    adcode_j, city_j = col.get(columns.ADCODE), col.get(columns.CITY)
+    key_j = adcode_j if _norm(cell(adcode_j)) else city_j
+    if key_j in formulas:
+        pass  # reported above
+    elif key_j is None or not _norm(cell(key_j)):
+        problem("city_blank", city_j if city_j is not None else adcode_j)
+    else:
+        adcode, err = resolver(cell(key_j))
+        if err:
+            problem(err[0], key_j, **err[1])
+        else:
+            record["adcode"] = adcode
+            if (city_j not in (None, key_j, *formulas) and _norm(cell(city_j))
+                    and resolver(cell(city_j))[0] != adcode):
+                problem("adcode_city_mismatch", city_j, adcode=adcode,
+                        adcode_name=places.display_name(adcode))
+    if columns.YEAR in col and col[columns.YEAR] not in formulas:
+        record["year"], code = _year(cell(col[columns.YEAR]))
+        if code:
+            problem(code, col[columns.YEAR])
+    for j, metric in metrics:
+        if j not in formulas:
+            record[metric], code = _number(cell(j))
+            if code:
+                problem(code, j)
+    return record, problems
+
+
+def _flag_duplicates(candidates, raw, col) -> None:
+    """Every row of a city (per year) that appears more than once gets an issue; none is kept."""
+    rows_of: dict[tuple, list[int]] = {}
+    for n, (_, _, rec, _) in enumerate(candidates):
+        if "adcode" in rec:
+            rows_of.setdefault((rec["adcode"], rec.get("year")), []).append(n)
+    for (adcode, year), members in rows_of.items():
+        if len(members) < 2:
+            continue
+        listed = [candidates[n][0] for n in members]
+        j = col.get(columns.CITY, col.get(columns.ADCODE))
+        for n in members:
+            excel_row, cells, _, probs = candidates[n]
+            probs.append(Issue("duplicate_city", row=excel_row, column=raw.letter(j),
+                               header=_text(raw.header[j]),
+                               value=_text(cells[j] if j < len(cells) else None),
+                               params={"city": places.display_name(adcode), "rows": listed,
+                                       "year": "" if year is None else f" {year}"},
+                               file=raw.file, sheet=raw.sheet))
+
+
+def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]]) -> pd.DataFrame:
+    width = max([len(raw.header), *(len(c) for _, c in rows)])
+    names, seen = [], set()
+    for j in range(width):
+        head = _text(raw.header[j]) if j < len(raw.header) else ""
+        name = head.strip() or raw.letter(j)
+        while name in seen or name == "row":
+            name = f"{name} ({raw.letter(j)})"
+        seen.add(name)
+        names.append(name)
+    data = [[r, *(_text(c[j]) if j < len(c) else "" for j in range(width))] for r, c in rows]
+    return pd.DataFrame(data, columns=["row", *names])
