@@ -8,9 +8,15 @@ import dataclasses
 import sys
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dei_geo.maps import classify, overlays
-from dei_geo.core import i18n
+from dei_geo.core import i18n, theme  # light: defaults and choices come from them
+
+if TYPE_CHECKING:  # annotations only: the data and map modules load when a command runs
+    from dei_geo.maps.web import PreparedMap
+    from dei_geo.sources.datasets import Dataset
+
+OUTPUT_FORMATS = ("text", "json")  # --format of profile, validate, regions and spillover
 
 
 def _cmd_geodata_build(args) -> int:
@@ -34,6 +40,7 @@ def _cmd_data_places(args) -> int:
 
 
 def _cmd_export(args) -> int:
+    from dei_geo.core import columns
     from dei_geo.sources import datasets
     from dei_geo.maps import export, web
 
@@ -50,7 +57,8 @@ def _cmd_export(args) -> int:
             return stop.code
     else:
         ds = datasets.load_dei_2023()
-    prepared = web.prepare_map(ds, metric=args.metric, scheme=args.scheme, k=args.k, lang=args.lang)
+    prepared = web.prepare_map(ds, metric=args.metric or columns.SCORE, scheme=args.scheme, k=args.k,
+                               lang=args.lang)
     if suffix in (".png", ".svg"):
         if args.layers or args.city:
             print("dei-geo export: --layers/--city apply to .html output", file=sys.stderr)
@@ -67,15 +75,15 @@ def _cmd_export(args) -> int:
     return 0
 
 
-def _overlays(args, ds, prepared):
+def _overlays(args, ds: Dataset, prepared: PreparedMap):
     """Region layers (--layers) and the selected city's outline (--city) for an HTML export."""
     from dei_geo.core import search
-    from dei_geo.maps import selection
+    from dei_geo.maps import overlays, selection
 
     keys = [k for k in (args.layers or "").split(",") if k]
-    unknown = sorted(set(keys) - set(overlays.KEYS))
+    unknown = sorted(set(keys) - set(theme.LAYER_KEYS))
     if unknown:
-        raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(overlays.KEYS)}")
+        raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(theme.LAYER_KEYS)}")
     layers = overlays.prepare(ds, args.lang) if keys else []
     city = search.resolve(args.city) if args.city else None
 
@@ -105,15 +113,17 @@ def _cmd_profile(args) -> int:
     from dei_geo.sources import datasets
     from dei_geo.analysis import profile, spatial
     from dei_geo.core import search
+    from dei_geo.wording import profile as profile_words, spatial as spatial_words
 
     ds = datasets.load_dei_2023()
     adcode = search.resolve(args.city)
     card = profile.city_profile(ds, adcode, args.lang)
-    card["spatial"] = spatial.city_card(ds, adcode, args.lang)  # regions and LISA / Gi* class
+    facts = spatial.city_card(ds, adcode)  # regions and LISA / Gi* class
     if args.format == "json":
+        card["spatial"] = spatial_words.city_card(facts, args.lang)
         print(json.dumps(card, ensure_ascii=False, indent=2))
     else:
-        print("\n".join([profile.to_text(card, args.lang), *profile.region_lines(card["spatial"], args.lang)]))
+        print("\n".join([profile_words.to_text(card, args.lang), *profile_words.region_lines(facts, args.lang)]))
     return 0
 
 
@@ -124,11 +134,17 @@ def _cmd_regions(args) -> int:
 
     from dei_geo.sources import datasets
     from dei_geo.analysis import regions, spatial
+    from dei_geo.wording import regions as region_words
 
     ds = datasets.load_dei_2023()
     _, cores = spatial.cores_table(ds)
     decays = {int(r["adcode"]): r for r in cores.to_dict("records")}
-    rep = regions.report(ds, None if args.radius == 0 else args.radius, args.lang, decays)
+    radius = regions.DEFAULT_R_KM if args.radius is None else args.radius
+    rep = regions.report(ds, None if radius == 0 else radius, decays)
+    for row in (rep["national"], *rep["core_claim"]["rows"]):  # rows named by us, not by the data
+        row["region"], row["region_en"] = region_words.name(row, "zh"), region_words.name(row, "en")
+    for r in rep["regions"]:
+        r["summary"] = region_words.describe(r, rep["national"], args.lang, r["decay"])
     if args.format == "json":
         print(json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
@@ -148,14 +164,18 @@ def _cmd_regions(args) -> int:
     return 0
 
 
+_SPILLOVER_OPTIONS = ("metric", "weights", "k", "permutations", "alpha", "seed")  # spatial.report's
+
+
 def _cmd_spillover(args) -> int:
     import json
 
     from dei_geo.sources import datasets
     from dei_geo.analysis import spatial
 
-    rep = spatial.report(datasets.load_dei_2023(), args.metric, args.weights, args.k,
-                         args.permutations, args.alpha, args.seed)
+    given = {name: getattr(args, name) for name in _SPILLOVER_OPTIONS}  # None: spatial's default
+    rep = spatial.report(datasets.load_dei_2023(),
+                         **{name: value for name, value in given.items() if value is not None})
     if args.format == "json":
         print(json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
@@ -209,11 +229,11 @@ def _escape(ch: str, as_json: bool) -> str:
     return f"\\x{n:02x}" if n <= 0xFF else f"\\U{n:08x}"
 
 
-def _print_report(report, lang: str, stream) -> None:
+def _print_report(report, lang: i18n.Lang, stream) -> None:
     print(printable(report.summary(lang)), file=stream)
     for i in report.issues:
         where = " ".join(x for x in (i.file, i.sheet, i.cell) if x)
-        level = i18n.t(f"di_level_{i.severity}", lang)
+        level = i.level(lang)
         print(printable(f"  {where} [{level}] {i.why(lang)} → {i.fix(lang)}"), file=stream)
 
 
@@ -277,7 +297,7 @@ def _user_dataset(args):
                                                    "source_note_en": i18n.t("di_source", "en", name=name)})
 
 
-def _out_problem(out: Path, source: Path, lang: str) -> str | None:
+def _out_problem(out: Path, source: Path, lang: i18n.Lang) -> str | None:
     """Why ``dei-geo score`` may not write ``out`` (a usage error), or None."""
     from dei_geo.core import tabular
 
@@ -291,6 +311,7 @@ def _out_problem(out: Path, source: Path, lang: str) -> str | None:
 def _cmd_score(args) -> int:
     from dei_geo.analysis import index
     from dei_geo.core import tabular
+    from dei_geo.wording import index as index_words
 
     out = Path(args.out)
     problem = _out_problem(out, Path(args.file), args.lang)
@@ -305,7 +326,7 @@ def _cmd_score(args) -> int:
     scored = int(ds.scores["score"].notna().sum())
     print(printable(f"written {out}: {len(ds.scores)} cities, {scored} with an overall score, "
                     f"{result.gaps['adcode'].nunique()} with missing indicators ({args.missing})"))
-    for message in result.messages(args.lang):
+    for message in index_words.messages(result, args.lang):
         print(printable(message))
     print(i18n.t("di_weight_rule", args.lang))
     return 0
@@ -315,7 +336,7 @@ def _data_arguments(p: argparse.ArgumentParser) -> None:
     from dei_geo.analysis import index
 
     p.add_argument("--sheet", default=None, help="XLSX sheet (default: first with a city column)")
-    p.add_argument("--missing", choices=index.MISSING, default="report",
+    p.add_argument("--missing", choices=index.MISSING, default=index.MISSING[0],  # "report"
                    help="missing indicators: leave parent empty and list (report), count as 0, "
                         "or reweight over those present")
     p.add_argument("--weight", action="append", metavar="ID=W",
@@ -344,35 +365,37 @@ def parser() -> argparse.ArgumentParser:
     places.set_defaults(func=_cmd_data_places)
 
     export = sub.add_parser(
-        "export", help="export a map: offline HTML (.html), print map (.png 300 dpi, .svg)")
+        "export", help=f"export a map: offline HTML (.html), print map (.png {theme.PRINT_DPI} dpi, .svg)")
     export.add_argument("--out", required=True, help="output file: map.html, map.png or map.svg")
-    export.add_argument("--scheme", choices=classify.SCHEMES, default="tiers")
-    export.add_argument("--k", type=int, default=5, choices=sorted(classify.PALETTE),
+    export.add_argument("--scheme", choices=theme.SCHEMES, default=theme.DEFAULT_SCHEME)
+    export.add_argument("--k", type=int, default=theme.DEFAULT_K, choices=theme.CLASS_COUNTS,
                         help="classes for quantiles/natural breaks")
     export.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     export.add_argument("--title", default=None, help="map title (default: dataset and metric)")
-    export.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    export.add_argument("--dpi", type=int, default=theme.PRINT_DPI,
+                        help=f"PNG resolution (default {theme.PRINT_DPI})")
     where = export.add_mutually_exclusive_group()
     where.add_argument("--province", default=None, help="PNG/SVG of one province, e.g. 浙江")
     where.add_argument("--region", default=None, help="PNG/SVG of a city cluster, e.g. 长三角")
     export.add_argument("--data", default=None, help="your own score table (CSV/XLSX) instead of DEI 2023")
-    export.add_argument("--metric", default="score", help="column to map: score, a pillar or indicator id")
+    export.add_argument("--metric", default=None,  # None: columns.SCORE, the overall score
+                        help="column to map: score (default), a pillar or indicator id")
     export.add_argument("--layers", default=None,
-                        help=f"HTML: region layers to add, comma-separated ({','.join(overlays.KEYS)})")
+                        help=f"HTML: region layers to add, comma-separated ({','.join(theme.LAYER_KEYS)})")
     export.add_argument("--city", default=None, help="HTML: outline this city (name, pinyin or adcode)")
     _data_arguments(export)
     export.set_defaults(func=_cmd_export)
 
     card = sub.add_parser("profile", help="the card of one city (name, pinyin or adcode)")
     card.add_argument("city", help="e.g. 杭州, 杭州市, hangzhou, 330100")
-    card.add_argument("--format", choices=("json", "text"), default="text")
+    card.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
     card.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     card.set_defaults(func=_cmd_profile)
 
     check = sub.add_parser("validate", help="check a score table (CSV/XLSX): exit 0 valid, 1 not")
     check.add_argument("file")
     check.add_argument("--sheet", default=None)
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
     check.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     check.set_defaults(func=_cmd_validate)
 
@@ -385,19 +408,24 @@ def parser() -> argparse.ArgumentParser:
     score.set_defaults(func=_cmd_score)
     # regions and spillover (issue 5)
     reg = sub.add_parser("regions", help="clusters, metro circles and distance-rule regions: statistics")
-    reg.add_argument("--format", choices=("text", "json"), default="text")
-    reg.add_argument("--radius", type=float, default=100.0,
-                     help="distance rule: units within this many km of a core city (0: leave out)")
+    reg.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
+    reg.add_argument("--radius", type=float, default=None,  # None: regions.DEFAULT_R_KM
+                     help="distance rule: units within this many km of a core city (default: the "
+                          "app's radius, regions.DEFAULT_R_KM; 0: leave out)")
     reg.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     reg.set_defaults(func=_cmd_regions)
     spill = sub.add_parser("spillover", help="Moran's I, LISA, Gi*, rings and decay around core cities")
-    spill.add_argument("--metric", default="overall", help="overall (default) or a score column")
-    spill.add_argument("--format", choices=("text", "json"), default="text")
-    spill.add_argument("--weights", choices=("queen", "knn"), default="queen")
-    spill.add_argument("--k", type=int, default=6, help="neighbours for --weights knn")
-    spill.add_argument("--alpha", type=float, default=0.05, help="local significance level")
-    spill.add_argument("--permutations", type=int, default=999)
-    spill.add_argument("--seed", type=int, default=20230531)
+    # the analysis' options default to None: spatial.report's own defaults apply (not repeated here)
+    spill.add_argument("--metric", default=None, help="overall (default) or a score column")
+    spill.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
+    spill.add_argument("--weights", choices=("queen", "knn"), default=None,
+                       help="spatial weights (default queen)")
+    spill.add_argument("--k", type=int, default=None, help="neighbours for --weights knn")
+    spill.add_argument("--alpha", type=float, default=None,
+                       help="local significance level (default spatial.ALPHA)")
+    spill.add_argument("--permutations", type=int, default=None,
+                       help="default spatial.PERMUTATIONS")
+    spill.add_argument("--seed", type=int, default=None, help="default spatial.SEED")
     spill.set_defaults(func=_cmd_spillover)
     return p
 

@@ -7,9 +7,8 @@ import dataclasses
 import pandas as pd
 
 from dei_geo.sources.datasets import Dataset
-from dei_geo.core.i18n import t
 
-CHANGE, RANK_CHANGE = "change", "rank_change"
+CHANGE, RANK_CHANGE, NO_VALUE = "change", "rank_change", "no_value"
 
 
 def _side(ds: Dataset, metric: str) -> pd.DataFrame:
@@ -21,21 +20,22 @@ def _side(ds: Dataset, metric: str) -> pd.DataFrame:
                          "rank": s[rank] if rank in s else pd.Series(pd.NA, index=s.index)})
 
 
-def compare(base: Dataset, other: Dataset, metric: str = "score", lang: str = "zh") -> pd.DataFrame:
+def compare(base: Dataset, other: Dataset, metric: str = "score") -> pd.DataFrame:
     """Every city in either dataset: base and other value and rank, ``change`` (other − base) and
     ``rank_change`` (base rank − other rank: positive = moved up). A city missing on either side,
-    or with no value there (e.g. 亳州's conflicting rows), gets NaN change and says so in ``note``."""
+    or with no value there (e.g. 亳州's conflicting rows), gets NaN change and ``no_value`` says
+    which side: ``base``, ``other`` or ""."""
     a, b = _side(base, metric), _side(other, metric)
     out = a.merge(b, on="adcode", how="outer", suffixes=("_base", "_other"))
     out["city"] = out["city_base"].fillna(out["city_other"])
     out[CHANGE] = out["value_other"] - out["value_base"]
     out[RANK_CHANGE] = (out["rank_base"].astype("Float64") - out["rank_other"].astype("Float64")
                         ).astype("Int64")
-    out["note"] = ""
-    out.loc[out["value_base"].isna(), "note"] = t("di_change_no_value", lang, label=base.label)
-    out.loc[out["value_other"].isna(), "note"] = t("di_change_no_value", lang, label=other.label)
+    out[NO_VALUE] = ""
+    out.loc[out["value_base"].isna(), NO_VALUE] = "base"
+    out.loc[out["value_other"].isna(), NO_VALUE] = "other"
     cols = ["adcode", "city", "value_base", "value_other", CHANGE, "rank_base", "rank_other",
-            RANK_CHANGE, "note"]
+            RANK_CHANGE, NO_VALUE]
     return out[cols].sort_values(CHANGE, ascending=False, na_position="last").reset_index(drop=True)
 
 

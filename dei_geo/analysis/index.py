@@ -30,7 +30,6 @@ import pandas as pd
 
 from dei_geo.core import columns
 from dei_geo.sources import datasets
-from dei_geo.core.i18n import t
 
 MISSING = ("report", "zero", "renormalise")
 ROOT = columns.SCORE
@@ -103,18 +102,7 @@ class Result:
 
     values: pd.DataFrame
     gaps: pd.DataFrame  # adcode, node, missing (child ids, "|"-joined), effect
-    notes: list[tuple[str, dict]] = field(default_factory=list)  # (i18n key suffix, params)
-
-    def messages(self, lang: str = "zh") -> list[str]:
-        """The table-level notes as sentences (absent branches, supplied values replaced)."""
-        sep = "、" if lang == "zh" else ", "
-        out = []
-        for key, params in self.notes:
-            kids = sep.join(columns.label(c, lang) for c in params.get("children", "").split("|") if c)
-            effect = t(f"di_missing_{params.get('effect', 'report')}", lang)
-            out.append(t(f"di_{key}", lang, **{**params, "node": columns.label(params["node"], lang),
-                                                "children": kids, "effect": effect}))
-        return out
+    notes: list[tuple[str, dict]] = field(default_factory=list)  # (code, params): wording.index
 
 
 def compute(table: pd.DataFrame, weights: dict[str, float] | None = None,

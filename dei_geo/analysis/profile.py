@@ -1,7 +1,8 @@
 """The city card: what the app, the CLI and the comparison show about one unit, as plain data.
 
 ``city_profile`` returns a JSON-ready dict (no NaN: missing values are ``None``) for any of the
-370 units, scored, unscored (阿里, 台湾) or conflicting (亳州). ``to_text`` renders it for people.
+370 units, scored, unscored (阿里, 台湾) or conflicting (亳州); ``lang`` picks the data labels
+(tier, pillar and flag texts from ``data/``). ``wording.profile`` says it for people.
 
 Geometry choices, stated in the card itself:
 - neighbours are *queen* contiguous (share at least one boundary point) on the web-LOD polygons,
@@ -12,7 +13,8 @@ Geometry choices, stated in the card itself:
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import lru_cache
+from typing import Literal, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -21,10 +23,68 @@ import shapely
 from dei_geo.sources import boundaries
 from dei_geo.core import places
 from dei_geo.sources.datasets import Dataset
-from dei_geo.core.i18n import t
 
 ALBERS_CHINA = boundaries.ALBERS_CHINA
 TOP_TIER = "t1"
+Status = Literal["scored", "unscored", "conflict"]
+NEIGHBOUR_METHOD = "queen_web"  # shared boundary point on the web-LOD polygons
+DISTANCE_METHOD = "centroid_albers"  # straight line between polygon centroids, Albers conic
+
+
+class Unit(TypedDict):
+    """A unit named on the card (a neighbour, the nearest 一线 city)."""
+
+    adcode: int
+    short_name: str
+    status: Status
+    score: float | None
+
+
+class Tier(TypedDict):
+    id: str
+    name: str
+    portrait_word: str
+    portrait: str
+    lower: float | None
+    upper: float | None
+
+
+class Pillar(TypedDict):
+    pillar: str
+    name: str
+    weight: float
+    published: bool
+    score: float | None
+    rank: int | None
+    national_mean: float | None
+    page: int
+
+
+class CityCard(TypedDict):
+    """What ``city_profile`` returns: JSON-ready, ``None`` where a value is missing."""
+
+    adcode: int
+    name: str
+    short_name: str
+    pinyin: str
+    province: str
+    province_adcode: int
+    kind: str
+    status: Status
+    score: float | None
+    rank: int | None
+    rank_total: int
+    tier: Tier | None
+    next_tier_up: dict | None  # id, name, lower, gap
+    above_tier_floor: float | None
+    percentile: dict  # national, national_n, province, province_n
+    context: dict  # province_mean, province_scored, national_mean, national_scored
+    printed_rows: list[dict]  # rank, score, page (a conflicting unit's printed rows)
+    pillars: list[Pillar]
+    neighbours: dict  # method (code), cities (list of Unit), n_scored, mean
+    nearest_top_tier: dict | None  # a Unit plus distance_km and method (code)
+    flags: list[dict]  # id, text, page
+    source: str
 
 
 # --- geometry (computed once per process) --------------------------------------------------
@@ -80,7 +140,7 @@ def percentile(score: float, others) -> float | None:
     return round(100 * float(below) / len(others), 1)
 
 
-def _tier(ds: Dataset, tier_id, lang: str) -> dict | None:
+def _tier(ds: Dataset, tier_id, lang: str) -> Tier | None:
     if not isinstance(tier_id, str):
         return None
     row = ds.tiers.set_index("tier").loc[tier_id]
@@ -106,7 +166,7 @@ def _next_tier_up(ds: Dataset, tier: dict, score: float, lang: str) -> dict | No
             "gap": _num(up["lower"] - score)}
 
 
-def _pillars(ds: Dataset, adcode: int, lang: str) -> list[dict]:
+def _pillars(ds: Dataset, adcode: int, lang: str) -> list[Pillar]:
     published = ds.pillar_cities[ds.pillar_cities["adcode"].eq(adcode)].set_index("pillar")
     rows = []
     for p in ds.pillars.itertuples():
@@ -124,7 +184,7 @@ def _pillars(ds: Dataset, adcode: int, lang: str) -> list[dict]:
     return rows
 
 
-def _unit(ds: Dataset, adcode: int) -> dict:
+def _unit(ds: Dataset, adcode: int) -> Unit:
     row = ds.scores[ds.scores["adcode"].eq(adcode)]
     status = "unscored" if row.empty else ("scored" if row["status"].iat[0] == "ok" else "conflict")
     return {
@@ -135,26 +195,26 @@ def _unit(ds: Dataset, adcode: int) -> dict:
     }
 
 
-def _neighbours(ds: Dataset, adcode: int, lang: str) -> dict:
+def _neighbours(ds: Dataset, adcode: int) -> dict:
     units = sorted((_unit(ds, n) for n in neighbours(adcode)),
                    key=lambda u: (u["score"] is None, -(u["score"] or 0), u["adcode"]))
     scores = [u["score"] for u in units if u["status"] == "scored"]
     return {
-        "method": t("profile_neighbour_method", lang),
+        "method": NEIGHBOUR_METHOD,
         "cities": units,
         "n_scored": len(scores),
         "mean": _num(np.mean(scores), 2) if scores else None,
     }
 
 
-def _nearest_top_tier(ds: Dataset, adcode: int, lang: str) -> dict | None:
+def _nearest_top_tier(ds: Dataset, adcode: int) -> dict | None:
     top = ds.scores[ds.scores["tier"].eq(TOP_TIER) & ds.scores["status"].eq("ok")]
     others = [int(a) for a in top["adcode"] if int(a) != adcode]
     if not others:
         return None
     best = min(others, key=lambda a: distance_km(adcode, a))
     return {**_unit(ds, best), "distance_km": round(distance_km(adcode, best), 1),
-            "method": t("profile_distance_method", lang)}
+            "method": DISTANCE_METHOD}
 
 
 def _percentiles(scored: pd.DataFrame, adcode: int, province: int, score) -> dict:
@@ -191,7 +251,7 @@ def _flags(ds: Dataset, adcode: int, lang: str) -> list[dict]:
              "page": str(n.page).replace("|", ", ")} for n in notes.itertuples()]
 
 
-def city_profile(ds: Dataset, adcode: int, lang: str = "zh") -> dict:
+def city_profile(ds: Dataset, adcode: int, lang: str = "zh") -> CityCard:
     """Everything the city card shows about ``adcode``; raises ``places.UnknownPlace`` if unknown.
 
     ``status`` is ``scored``, ``unscored`` (not evaluated) or ``conflict`` (printed more than
@@ -229,79 +289,8 @@ def city_profile(ds: Dataset, adcode: int, lang: str = "zh") -> dict:
         "context": _context(_scored(ds), province),
         "printed_rows": _printed_rows(ds, adcode) if unit["status"] == "conflict" else [],
         "pillars": _pillars(ds, adcode, lang),
-        "neighbours": _neighbours(ds, adcode, lang),
-        "nearest_top_tier": _nearest_top_tier(ds, adcode, lang),
+        "neighbours": _neighbours(ds, adcode),
+        "nearest_top_tier": _nearest_top_tier(ds, adcode),
         "flags": _flags(ds, adcode, lang),
         "source": ds.meta.get("source_note" if lang == "zh" else "source_note_en", ds.label),
     }
-
-
-# --- text rendering (CLI) ------------------------------------------------------------------
-def _fmt(x) -> str:
-    return "—" if x is None else f"{x:.1f}"
-
-
-def score_label(unit: dict, lang: str = "zh") -> str:
-    """A unit's score (one decimal), or why it has none (未参评 / 数据冲突)."""
-    if unit["score"] is not None:
-        return f"{unit['score']:.1f}"
-    return t("unscored" if unit["status"] == "unscored" else "conflict", lang)
-
-
-def to_text(card: dict, lang: str = "zh") -> str:
-    """The card as plain text lines, for people (``dei-geo profile --format text``)."""
-    say = partial(t, lang=lang)
-    lines = [f"{card['short_name']}（{card['name']}）· {card['province']} · {card['adcode']}"
-             if lang == "zh" else
-             f"{card['short_name']} ({card['name']}) · {card['province']} · {card['adcode']}"]
-    if card["status"] == "unscored":
-        lines.append(say("unscored"))
-    elif card["status"] == "conflict":
-        rows = "; ".join(say("profile_printed_row", rank=r["rank"], score=r["score"])
-                         for r in card["printed_rows"])
-        lines.append(f"{say('conflict')}: {rows}")
-    else:
-        lines.append(f"{say('tip_score')}: {card['score']:.1f}    {say('tip_rank')}: "
-                     + say("rank_of", rank=card["rank"], total=card["rank_total"]))
-    if card["tier"]:
-        tier = card["tier"]
-        lines.append(f"{say('tip_tier')}: {tier['name']} · {tier['portrait']}")
-    if card["next_tier_up"]:
-        up = card["next_tier_up"]
-        lines.append(say("profile_gap_up", gap=up["gap"], tier=up["name"], lower=up["lower"]))
-    elif card["tier"] and card["score"] is not None:
-        lines.append(say("profile_top_tier"))
-    pct = card["percentile"]
-    if pct["national"] is not None:
-        lines.append(f"{say('profile_pct_national')}: {pct['national']:.1f}    "
-                     f"{say('profile_pct_province')}: "
-                     + (_fmt(pct["province"]) if pct["province_n"] else say("profile_pct_alone")))
-    lines.append(f"{say('profile_pillars')}:")
-    for p in card["pillars"]:
-        got = (say("profile_pillar_score", score=p["score"], rank=p["rank"]) if p["published"]
-               else say("profile_not_published"))
-        mean = f"{say('profile_national_mean')} {p['national_mean']:.1f}"
-        lines.append(f"  {p['name']}: {got}  ({mean})")
-    nb = card["neighbours"]
-    names = ", ".join(f"{u['short_name']} {score_label(u, lang)}" for u in nb["cities"])
-    names = names or say("profile_none")
-    lines.append(f"{say('profile_neighbours')}: {names}")
-    lines.append(f"{say('profile_neighbour_mean')}: {_fmt(nb['mean'])} ({nb['method']})")
-    near = card["nearest_top_tier"]
-    if near:
-        km = f"{near['distance_km']:,.0f}"
-        nearest = say("profile_nearest_text", city=near["short_name"], km=km)
-        lines.append(f"{nearest} ({near['method']})")
-    for flag in card["flags"]:
-        lines.append(f"⚠ {flag['text']} ({say('page', page=flag['page'])})")
-    return "\n".join(lines)
-
-
-def region_lines(spatial_card: dict, lang: str = "zh") -> list[str]:
-    """The regions a city counts in and its LISA / Gi* class (from ``spatial.city_card``), as lines."""
-    lines = [t("profile_region_line", lang, **r) for r in spatial_card["regions"]]
-    if not lines:
-        lines = [t("profile_no_region", lang)]
-    if "lisa" in spatial_card:
-        lines.append(t("profile_lisa_line", lang, **spatial_card))
-    return lines

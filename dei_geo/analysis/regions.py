@@ -25,8 +25,8 @@ import pandas as pd
 from shapely.geometry import Point
 
 from dei_geo.sources import boundaries
+from dei_geo.sources.datasets import Dataset
 from dei_geo.core import paths, places
-from dei_geo.core.i18n import t
 
 REGIONS = paths.DATA / "regions"
 ALBERS = boundaries.ALBERS_CHINA
@@ -34,6 +34,7 @@ DEFAULT_R_KM = 100.0
 COUNTED = ("full", "partial")  # "wider" members are listed, not counted
 LOW_CONFIDENCE = frozenset({"low", "low-medium"})
 SEED = 20230531  # the report's date: permutations are reproducible
+FOUR_CORES = "four_cores"  # id of the row for the four core clusters together (core_claim)
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,7 +232,7 @@ def _stats(values: pd.Series) -> dict:
             "max": v.max(), "cv": cv(v), "gini": gini(v), "theil": theil(v)}
 
 
-def region_table(ds, regions: list[Region]) -> pd.DataFrame:
+def region_table(ds: Dataset, regions: list[Region]) -> pd.DataFrame:
     """One row per region and a first ``national`` row (all scored cities).
 
     Counts: ``members`` (counted), ``evaluated`` (in the dataset), ``scored`` (with a score; a city
@@ -242,8 +243,8 @@ def region_table(ds, regions: list[Region]) -> pd.DataFrame:
     scores = ds.scores.set_index("adcode")
     tier_ids = list(ds.tiers["tier"])
     national = _stats(scores["score"])
-    rows = [{"id": "national", "kind": "national", "region": t("reg_national", "zh"),
-             "region_en": t("reg_national", "en"), "core": False, "members": len(scores),
+    rows = [{"id": "national", "kind": "national", "region": None,  # named by the faces
+             "region_en": None, "core": False, "members": len(scores),
              "evaluated": len(scores), "partial": 0, **national, "centres": "", "core_cities": "",
              "core_score": np.nan, "periphery_mean": np.nan, "confidence": "", "source": "",
              **scores["tier"].value_counts().reindex(tier_ids, fill_value=0).to_dict()}]
@@ -269,7 +270,7 @@ def region_table(ds, regions: list[Region]) -> pd.DataFrame:
     return out
 
 
-def core_claim(ds, draws: int = 9999, seed: int = SEED) -> pd.DataFrame:
+def core_claim(ds: Dataset, draws: int = 9999, seed: int = SEED) -> pd.DataFrame:
     """Check p.9's claim that the four cores score "far above" the national mean.
 
     Weighting: every scored member city counts once. The report does not say how its 综合加权 is
@@ -282,11 +283,11 @@ def core_claim(ds, draws: int = 9999, seed: int = SEED) -> pd.DataFrame:
     mu, sd = s.mean(), s.std(ddof=0)
     rng = np.random.default_rng(seed)
     cores = [r for r in clusters() if r.core]
-    groups = [(r.name, r.name_en, r.counted["adcode"]) for r in cores]
-    union = pd.Index(pd.concat([g[2] for g in groups]).unique())
-    groups.append((t("reg_four_cores", "zh"), t("reg_four_cores", "en"), union))
+    groups = [(r.id, r.name, r.name_en, r.counted["adcode"]) for r in cores]
+    union = pd.Index(pd.concat([g[3] for g in groups]).unique())
+    groups.append((FOUR_CORES, None, None, union))  # the four together, named by the faces
     rows = []
-    for name, name_en, ids in groups:
+    for rid, name, name_en, ids in groups:
         v = s.reindex(ids).dropna()
         if len(v) == 0:  # none of its members scored (a small user dataset)
             p = np.nan
@@ -296,7 +297,7 @@ def core_claim(ds, draws: int = 9999, seed: int = SEED) -> pd.DataFrame:
             p = (np.sum(sims >= v.mean()) + 1) / (draws + 1)
         else:  # every scored city is a member: every random set is the whole set
             p = 1.0
-        rows.append({"region": name, "region_en": name_en, "scored": len(v), "mean": v.mean(),
+        rows.append({"id": rid, "region": name, "region_en": name_en, "scored": len(v), "mean": v.mean(),
                      "median": v.median(), "national_mean": mu, "diff": v.mean() - mu,
                      "diff_sd": (v.mean() - mu) / sd if sd > 0 else np.nan,
                      "share_above": float((v > mu).mean()) if len(v) else np.nan, "p_random": p})
@@ -304,35 +305,6 @@ def core_claim(ds, draws: int = 9999, seed: int = SEED) -> pd.DataFrame:
     rest = s.drop(union, errors="ignore")
     out.attrs.update(rest_mean=rest.mean(), rest_n=len(rest), national_sd=sd, draws=draws, seed=seed)
     return out
-
-
-def describe(row, national, lang: str = "zh", decay=None) -> str:
-    """A plain-language summary of one ``region_table`` row (and optionally its core's decay)."""
-    name = row["region"] if lang == "zh" else row["region_en"]
-    parts = [t("reg_sum_members", lang, name=name, members=row["members"],
-               evaluated=row["evaluated"], scored=row["scored"])]
-    if row["scored"]:
-        diff = row["mean"] - national["mean"]
-        key = "reg_sum_above" if diff >= 0 else "reg_sum_below"
-        parts.append(t(key, lang, mean=row["mean"], national=national["mean"], diff=abs(diff)))
-    if pd.notna(row.get("core_score")) and pd.notna(row.get("gap")):
-        key = "reg_sum_core_ahead" if row["gap"] >= 0 else "reg_sum_core_behind"
-        cores = row["core_cities"].split("、")
-        who = t("reg_core_many" if len(cores) > 1 else "reg_core_one", lang,
-                core=("、" if lang == "zh" else ", ").join(cores))
-        parts.append(t(key, lang, who=who, score=row["core_score"], gap=abs(row["gap"]),
-                       rest=row["periphery_mean"]))
-    if row["scored"] >= 2:
-        g, ng = round(row["gini"], 3), round(national["gini"], 3)
-        key = ("reg_sum_similar_unequal" if g == ng
-               else "reg_sum_less_unequal" if g < ng else "reg_sum_more_unequal")
-        parts.append(t(key, lang, gini=row["gini"], national=national["gini"]))
-    if decay is not None and pd.notna(decay.get("slope")):
-        key = "reg_sum_decay" if decay.get("significant", True) else "reg_sum_decay_ns"
-        parts.append(t(key, lang, per_doubling=decay["per_doubling"],
-                       low=decay["ci_low"] * np.log(2), high=decay["ci_high"] * np.log(2),
-                       n=decay["n"], max_km=decay["max_km"]))
-    return ("" if lang == "zh" else " ").join(parts)
 
 
 def decay_of(region: Region, row, decays: dict | None):
@@ -347,10 +319,14 @@ def _plain(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
-def report(ds, r_km: float | None = DEFAULT_R_KM, lang: str = "zh", decays: dict | None = None) -> dict:
-    """What ``dei-geo regions`` prints: every region's statistics, members and summary, the
-    national figures and the check of the four cores' claim (JSON-safe). ``decays`` maps a core
-    city's adcode to its ``spatial.decay`` fit, added to the summary of single-core regions."""
+def _plain_dict(row) -> dict | None:
+    return None if row is None else {k: _plain(v) for k, v in dict(row).items()}
+
+
+def report(ds: Dataset, r_km: float | None = DEFAULT_R_KM, decays: dict | None = None) -> dict:
+    """What ``dei-geo regions`` prints: every region's statistics and members, the national
+    figures and the check of the four cores' claim (JSON-safe). ``decays`` maps a core city's
+    adcode to its ``spatial.decay`` fit, given as ``decay`` to single-core regions."""
     regs = all_regions(r_km)
     table = region_table(ds, regs)
     national = table.iloc[0]
@@ -361,7 +337,7 @@ def report(ds, r_km: float | None = DEFAULT_R_KM, lang: str = "zh", decays: dict
             "low_confidence": region.low_confidence, "note": region.note,
             "members_list": [{"adcode": int(m.adcode), "name": m.member, "membership": m.membership}
                              for m in region.members.itertuples()],
-            "summary": describe(row, national, lang, decay_of(region, row, decays)),
+            "decay": _plain_dict(decay_of(region, row, decays)),
         })
     claim = core_claim(ds)
     return {

@@ -27,7 +27,7 @@ from scipy import stats
 
 from dei_geo.sources import boundaries
 from dei_geo.analysis import regions
-from dei_geo.core.i18n import t
+from dei_geo.sources.datasets import Dataset
 
 PERMUTATIONS = 999
 ALPHA = 0.05
@@ -35,6 +35,7 @@ SEED = regions.SEED
 RINGS_KM = ((0, 50), (50, 100), (100, 200), (200, 300))
 LISA_CLASSES = ("HH", "LL", "HL", "LH", "ns")
 GI_CLASSES = ("hot", "cold", "ns")
+WEIGHT_KINDS = ("queen", "knn")
 MIN_UNITS = 30
 METRICS = {"overall": "score"}
 _QUADRANT = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
@@ -43,21 +44,18 @@ _QUADRANT = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
 class TooFewUnits(ValueError):
     """Too few scored units for the spillover statistics (Moran's I, LISA, Gi*).
 
-    ``n`` units were given, ``need`` are needed; ``reason(lang)`` says so in words.
+    ``n`` units were given, ``need`` are needed (``wording.spatial.too_few`` says so in words).
     """
 
     def __init__(self, n: int, need: int = MIN_UNITS):
         super().__init__(f"{n} units are too few for spatial statistics (need {need})")
         self.n, self.need = n, need
 
-    def reason(self, lang: str = "zh") -> str:
-        return t("sp_too_few_units", lang, n=self.n, need=self.need)
 
-
-def too_few(ds, metric: str = "overall", lang: str = "zh") -> str | None:
+def too_few(ds: Dataset, metric: str = "overall") -> TooFewUnits | None:
     """Why the spillover statistics of ``ds`` cannot be computed (too few scored cities), or None."""
     n = int(ds.scores[column(ds, metric)].notna().sum())
-    return TooFewUnits(n).reason(lang) if n < MIN_UNITS else None
+    return TooFewUnits(n) if n < MIN_UNITS else None
 
 
 @contextmanager
@@ -90,12 +88,14 @@ class Weights:
         """Directed neighbour pairs (spdep's "nonzero links"); Columbus queen: 236."""
         return int(self.graph.cardinalities.sum())
 
-    def describe(self, lang: str = "zh") -> str:
-        head = (t("sp_w_queen", lang) if self.kind == "queen" else t("sp_w_knn", lang, k=self.k))
-        text = t("sp_w_counts", lang, n=self.graph.n, links=self.links)
-        if len(self.attached):
-            text += t("sp_w_islands", lang, n=len(self.attached))
-        return head + text
+    def to_dict(self) -> dict:
+        """What the weights are, for every result that uses them (JSON-safe)."""
+        return {"kind": self.kind, "k": self.k, "units": int(self.graph.n), "links": self.links,
+                "row_standardised": True,
+                "islands_attached": [
+                    {"island": int(r.island), "neighbour": int(r.neighbour),
+                     "distance_km": round(float(r.distance_km), 1)}
+                    for r in self.attached.itertuples()]}
 
 
 def build_weights(units: gpd.GeoDataFrame, kind: str = "queen", k: int = 6) -> Weights:
@@ -113,8 +113,8 @@ def build_weights(units: gpd.GeoDataFrame, kind: str = "queen", k: int = 6) -> W
             raise ValueError(f"k must be between 1 and {len(units) - 1}, got {k}")
         graph = Graph.build_knn(projected.centroid, k=k)
         return Weights(graph, "knn", k, pd.DataFrame(columns=["island", "neighbour", "distance_km"]))
-    if kind != "queen":
-        raise ValueError(f"unknown weights {kind!r}; choose queen or knn")
+    if kind not in WEIGHT_KINDS:
+        raise ValueError(f"unknown weights {kind!r}; choose {' or '.join(WEIGHT_KINDS)}")
     graph = Graph.build_contiguity(units.geometry, rook=False)
     islands = list(graph.isolates)
     rows = []
@@ -214,18 +214,13 @@ class Spillover:
             "moran_I": round(self.I, 4), "expected_I": round(self.EI, 4),
             "z_sim": round(self.z_sim, 3), "p_sim": self.p_sim,
             "permutations": self.permutations, "seed": self.seed, "alpha": self.alpha,
-            "weights": {"kind": self.w.kind, "k": self.w.k, "units": int(self.w.graph.n),
-                        "links": self.w.links, "row_standardised": True,
-                        "islands_attached": [
-                            {"island": int(r.island), "neighbour": int(r.neighbour),
-                             "distance_km": round(float(r.distance_km), 1)}
-                            for r in self.w.attached.itertuples()]},
+            "weights": self.w.to_dict(),
             "lisa_counts": {k: int(v) for k, v in self.lisa_counts.items()},
             "gi_counts": {k: int(v) for k, v in self.gi_counts.items()},
         }
 
 
-def column(ds, metric: str = "overall") -> str:
+def column(ds: Dataset, metric: str = "overall") -> str:
     """The ``ds.scores`` column behind a metric name ("overall" → "score")."""
     name = METRICS.get(metric, metric)
     if name not in ds.scores.columns or name in ("adcode", "city", "rank", "tier", "status", "note"):
@@ -233,7 +228,7 @@ def column(ds, metric: str = "overall") -> str:
     return name
 
 
-def scored_units(ds, metric: str = "overall") -> gpd.GeoDataFrame:
+def scored_units(ds: Dataset, metric: str = "overall") -> gpd.GeoDataFrame:
     """Units with a value for ``metric`` (web LOD polygons), indexed by adcode, column ``value``."""
     units = boundaries.layer("cities", "web")[["adcode", "geometry"]]
     values = ds.scores[["adcode", column(ds, metric)]].rename(columns={column(ds, metric): "value"})
@@ -241,7 +236,7 @@ def scored_units(ds, metric: str = "overall") -> gpd.GeoDataFrame:
     return out
 
 
-def dei_spillover(ds, metric: str = "overall", weights: str = "queen", k: int = 6,
+def dei_spillover(ds: Dataset, metric: str = "overall", weights: str = "queen", k: int = 6,
                   permutations: int = PERMUTATIONS, alpha: float = ALPHA, seed: int = SEED) -> Spillover:
     """``Spillover`` of a dataset's metric over its scored cities (unscored dropped first)."""
     units = scored_units(ds, metric)
@@ -253,7 +248,7 @@ def _ring_label(lo: float, hi: float) -> str:
     return f"{lo:g}–{hi:g} km"
 
 
-def around(ds, adcode: int, metric: str = "overall", max_km: float = RINGS_KM[-1][1]) -> pd.DataFrame:
+def around(ds: Dataset, adcode: int, metric: str = "overall", max_km: float = RINGS_KM[-1][1]) -> pd.DataFrame:
     """Scored units other than the core within ``max_km``: adcode → distance_km, value."""
     d = regions.distances_km(*regions.centre_of(adcode), limit_km=max_km)
     values = ds.scores.set_index("adcode")[column(ds, metric)].dropna()
@@ -290,7 +285,7 @@ def _decay(df: pd.DataFrame, national: float, max_km: float) -> dict:
             "r2": fit.rvalue ** 2, "fade_km": fade, "significant": significant}
 
 
-def ring_means(ds, adcode: int, metric: str = "overall", rings=RINGS_KM) -> pd.DataFrame:
+def ring_means(ds: Dataset, adcode: int, metric: str = "overall", rings=RINGS_KM) -> pd.DataFrame:
     """Per ring around a core city: n scored units, mean, and mean − national mean.
 
     Rings are [0, 50], (50, 100], (100, 200], (200, 300] km by default, so "within 100 km" is the
@@ -301,7 +296,7 @@ def ring_means(ds, adcode: int, metric: str = "overall", rings=RINGS_KM) -> pd.D
     return _rings(around(ds, adcode, metric, rings[-1][1]), national, rings)
 
 
-def decay(ds, adcode: int, metric: str = "overall", max_km: float = RINGS_KM[-1][1]) -> dict:
+def decay(ds: Dataset, adcode: int, metric: str = "overall", max_km: float = RINGS_KM[-1][1]) -> dict:
     """OLS fit of value = a + b·ln(distance km) over scored units within ``max_km`` (core excluded).
 
     ``slope`` b with its 95% interval (``ci_low``, ``ci_high``), ``per_doubling`` = b·ln 2 (points
@@ -314,7 +309,7 @@ def decay(ds, adcode: int, metric: str = "overall", max_km: float = RINGS_KM[-1]
     return _decay(around(ds, adcode, metric, max_km), national, max_km)
 
 
-def cores_table(ds, metric: str = "overall", rings=RINGS_KM) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cores_table(ds: Dataset, metric: str = "overall", rings=RINGS_KM) -> tuple[pd.DataFrame, pd.DataFrame]:
     """For every scored core city: (ring means, long) and (score, decay fit and the first ring
     whose mean is at or below the national mean, one row per core)."""
     scores = ds.scores.set_index("adcode")[column(ds, metric)]
@@ -338,7 +333,7 @@ def cores_table(ds, metric: str = "overall", rings=RINGS_KM) -> tuple[pd.DataFra
     return pd.concat(ring_rows, ignore_index=True), pd.DataFrame(rows)
 
 
-def report(ds, metric: str = "overall", weights: str = "queen", k: int = 6,
+def report(ds: Dataset, metric: str = "overall", weights: str = "queen", k: int = 6,
            permutations: int = PERMUTATIONS, alpha: float = ALPHA, seed: int = SEED) -> dict:
     """What ``dei-geo spillover`` prints: Moran's I with the weights used, LISA/Gi* counts, and
     per core city its ring means and decay slope (JSON-safe)."""
@@ -354,10 +349,11 @@ def report(ds, metric: str = "overall", weights: str = "queen", k: int = 6,
     return {"metric": metric, **sp.to_dict(), "cores": per_core}
 
 
-def city_card(ds, adcode: int, lang: str = "zh", sp: Spillover | None = None) -> dict:
-    """For a city's card: the regions it counts in and its LISA / Gi* class (queen, α = 0.05).
+def city_card(ds: Dataset, adcode: int, sp: Spillover | None = None) -> dict:
+    """For a city's card: the regions it counts in (id, kind, names, membership code) and its
+    LISA / Gi* class codes with p-values and the weights used (queen, α = 0.05 by default).
 
-    2023, in Chinese: 咸阳 counts in 西安都市圈 (部分纳入), LISA 不显著 (p = 0.591); 海口 is an island.
+    2023: 咸阳 counts in 西安都市圈 (membership "partial"), LISA "ns" (p = 0.591); 海口 is an island.
     """
     adcode = int(adcode)
     sp = sp or dei_spillover(ds)
@@ -365,11 +361,10 @@ def city_card(ds, adcode: int, lang: str = "zh", sp: Spillover | None = None) ->
     out = {"regions": []}
     for r in found:
         membership = r.counted.set_index("adcode").at[adcode, "membership"]
-        out["regions"].append({"id": r.id, "kind": t(f"reg_kind_{r.kind}", lang), "name": r.label(lang),
-                               "membership": t(f"tip_membership_{membership}", lang)})
+        out["regions"].append({"id": r.id, "kind": r.kind, "name": r.name, "name_en": r.name_en,
+                               "membership": membership})
     if adcode in sp.local.index:
         row = sp.local.loc[adcode]
-        out.update(lisa=t(f"lisa_{row['lisa']}", lang), p_lisa=float(row["p_lisa"]),
-                   gi=t(f"gi_{row['gi']}", lang), p_gi=float(row["p_gi"]), island=bool(row["island"]),
-                   weights=sp.w.describe(lang))
+        out.update(lisa=row["lisa"], p_lisa=float(row["p_lisa"]), gi=row["gi"], p_gi=float(row["p_gi"]),
+                   island=bool(row["island"]), alpha=sp.alpha, weights=sp.w.to_dict())
     return out

@@ -7,8 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import compare
-from dei_geo.core import places
-from dei_geo.core.i18n import t
+from dei_geo.core import places, tabular
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import BAR_COLOR
+from dei_geo.wording import compare as compare_words
 
 from dei_geo.app.state import Ctx
 
@@ -19,15 +21,16 @@ def _options(ctx: Ctx) -> tuple[list[int], dict[int, str]]:
     """Every unit, scored cities first in rank order; labels ``杭州（浙江省）``."""
     table = places.load_places().merge(ctx.ds.scores[["adcode", "rank"]], on="adcode", how="left")
     table = table.sort_values(["rank", "adcode"], na_position="last")
-    template = "{short}（{province}）" if ctx.lang == "zh" else "{short} {pinyin} ({province})"
+    zh = ctx.lang == "zh"  # English adds the pinyin
     labels = {
-        int(r.adcode): template.format(short=r.short_name, pinyin=r.pinyin.title(), province=r.province)
+        int(r.adcode): t("paren", ctx.lang, note=r.province,
+                         text=r.short_name if zh else f"{r.short_name} {r.pinyin.title()}")
         for r in table.itertuples()
     }
     return list(labels), labels
 
 
-def _chart(frame, lang: str) -> alt.Chart:
+def _chart(frame, lang: Lang) -> alt.Chart:
     """Overall score per city; a city without one keeps its row, labelled with its status."""
     city, score, status = t("col_city", lang), t("col_score", lang), t("col_status", lang)
     data = frame[[city, score]].assign(
@@ -35,7 +38,7 @@ def _chart(frame, lang: str) -> alt.Chart:
         x=frame[score].fillna(0),
     )
     y = alt.Y(f"{city}:N", title=None, scale=alt.Scale(domain=list(frame[city])))
-    bars = alt.Chart(data.dropna(subset=[score])).mark_bar(color="#2c7fb8").encode(
+    bars = alt.Chart(data.dropna(subset=[score])).mark_bar(color=BAR_COLOR).encode(
         x=alt.X(f"{score}:Q", scale=alt.Scale(domain=[0, 100])), y=y)
     text = alt.Chart(data).mark_text(align="left", dx=3).encode(
         x=alt.X("x:Q", title=score), y=y, text="label:N")
@@ -51,9 +54,9 @@ def render(ctx: Ctx) -> pd.DataFrame | None:
     if len(picked) < compare.MIN_CITIES:
         st.info(t("compare_need", ctx.lang))
         return None
-    frame = compare.table(compare.cards(ctx.ds, picked, ctx.lang), ctx.lang)
+    frame = compare_words.table(compare.cards(ctx.ds, picked, ctx.lang), ctx.lang)
     st.dataframe(frame, hide_index=True, width="stretch", placeholder="—")
     st.altair_chart(_chart(frame, ctx.lang), width="stretch")
-    st.download_button(t("compare_download", ctx.lang), compare.csv_bytes(frame),
+    st.download_button(t("compare_download", ctx.lang), tabular.to_csv(frame),
                        file_name="dei2023_compare.csv", mime="text/csv")
     return frame

@@ -12,15 +12,26 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import change, index
-from dei_geo.core import columns
+from dei_geo.core import columns, tabular
 from dei_geo.sources import loader, template, validate
 from dei_geo.maps import web
 from dei_geo.sources.datasets import Dataset
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import Scheme
+from dei_geo.wording import change as change_words, index as index_words
 
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
 from dei_geo.app.text import plain
+
+# codes → catalogue keys
+TEMPLATE_LEVEL = {"overall": "di_tpl_level_overall", "pillars": "di_tpl_level_pillars",
+                  "indicators": "di_tpl_level_indicators"}  # template.LEVELS
+MISSING_RULE = {"report": "di_missing_report", "zero": "di_missing_zero",
+                "renormalise": "di_missing_renormalise"}  # index.MISSING
+GAP_EFFECT = {"not_computed": "di_effect_not_computed", "as_zero": "di_effect_as_zero",
+              "renormalised": "di_effect_renormalised", "kept": "di_effect_kept"}  # Result.gaps["effect"]
+
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validated(data: bytes, name: str, sheet: str | None) -> validate.Report:
@@ -36,15 +47,15 @@ def _sheets(data: bytes, name: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False)
-def _template(level: str, lang: str, kind: str) -> bytes:
+def _template(level: template.Level, lang: Lang, kind: tabular.TableFormat) -> bytes:
     return template.xlsx_bytes(level, lang) if kind == "xlsx" else template.csv_bytes(level, lang)
 
 
-def _templates(lang: str) -> None:
+def _templates(lang: Lang) -> None:
     with st.expander(t("di_tpl_header", lang)):
         st.caption(t("di_tpl_note", lang))
         level = st.radio(t("di_tpl_level", lang), template.LEVELS, horizontal=True,
-                         format_func=lambda v: t(f"di_tpl_level_{v}", lang), key="di_tpl_level")
+                         format_func=lambda v: t(TEMPLATE_LEVEL[v], lang), key="di_tpl_level")
         a, b = st.columns(2)
         a.download_button(t("di_tpl_xlsx", lang), _template(level, lang, "xlsx"),
                           file_name=f"dei_template_{level}.xlsx", key="di_tpl_xlsx",
@@ -53,7 +64,7 @@ def _templates(lang: str) -> None:
                           file_name=f"dei_template_{level}.csv", mime="text/csv", key="di_tpl_csv")
 
 
-def _report(report: validate.Report, lang: str) -> None:
+def _report(report: validate.Report, lang: Lang) -> None:
     line = plain(report.summary(lang))
     (st.success if report.ok else st.error)(line)
     if report.encoding or report.sheet:
@@ -75,7 +86,7 @@ def _reset_weights() -> None:
             st.session_state[f"di_w_{pillar}"] = round(w * 100)
 
 
-def _percent_table(table: pd.DataFrame, lang: str, key: str) -> None:
+def _percent_table(table: pd.DataFrame, lang: Lang, key: str) -> None:
     """A weight table with fractions shown as percentages, like the sliders (0.4231 → 42.31%)."""
     names = {"name": t("di_col_indicator", lang), "printed": t("di_col_printed", lang),
              "used": t("di_col_used", lang), "changed": t("di_col_changed", lang)}
@@ -87,7 +98,7 @@ def _percent_table(table: pd.DataFrame, lang: str, key: str) -> None:
                                 for c in ("printed", "used")})
 
 
-def _weights(lang: str) -> dict[str, float]:
+def _weights(lang: Lang) -> dict[str, float]:
     with st.expander(t("di_weights", lang), expanded=False):
         st.caption(t("di_weight_rule", lang))
         printed = index.printed_weights()
@@ -111,8 +122,8 @@ def _weights(lang: str) -> dict[str, float]:
     return {p: w for p, w in chosen.items() if abs(w - printed[p]) > 1e-9}
 
 
-def _gaps(result: index.Result, ds: Dataset, lang: str) -> None:
-    for message in result.messages(lang):
+def _gaps(result: index.Result, ds: Dataset, lang: Lang) -> None:
+    for message in index_words.messages(result, lang):
         st.caption(plain(message))
     if result.gaps.empty:
         return
@@ -121,14 +132,14 @@ def _gaps(result: index.Result, ds: Dataset, lang: str) -> None:
         t("col_city", lang): result.gaps["adcode"].map(city),
         t("di_col_indicator", lang): result.gaps["node"].map(lambda n: columns.label(n, lang)),
         t("di_col_missing", lang): result.gaps["missing"].map(
-            lambda m: ("、" if lang == "zh" else ", ").join(columns.label(c, lang) for c in m.split("|"))),
-        t("di_col_effect", lang): result.gaps["effect"].map(lambda e: t(f"di_effect_{e}", lang)),
+            lambda m: t("list_sep", lang).join(columns.label(c, lang) for c in m.split("|"))),
+        t("di_col_effect", lang): result.gaps["effect"].map(lambda e: t(GAP_EFFECT[e], lang)),
     })
     with st.expander(t("di_gaps", lang, n=result.gaps["adcode"].nunique())):
         st.dataframe(shown, hide_index=True, width="stretch", key="di_gap_table")
 
 
-def _shift_table(ds: Dataset, published: Dataset, lang: str) -> None:
+def _shift_table(ds: Dataset, published: Dataset, lang: Lang) -> None:
     """Rank and tier before (published weights) and after (edited); tier moves first."""
     s = change.shift_table(ds, published, lang)
     moved = int(s["tier_moved"].sum())
@@ -147,12 +158,12 @@ def _shift_table(ds: Dataset, published: Dataset, lang: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _prepared(key: tuple, _ds: Dataset, metric: str, scheme: str, k: int, lang: str,
+def _prepared(key: tuple, _ds: Dataset, metric: str, scheme: Scheme, k: int, lang: Lang,
               label: str) -> web.PreparedMap:
     return web.prepare_map(_ds, metric=metric, scheme=scheme, k=k, lang=lang, metric_label=label)
 
 
-def prepared(ds: Dataset, metric: str, scheme: str, k: int, lang: str) -> web.PreparedMap:
+def prepared(ds: Dataset, metric: str, scheme: Scheme, k: int, lang: Lang) -> web.PreparedMap:
     """``web.prepare_map`` of a returned dataset, cached on its content. Change metrics are
     differences, not 0–100 scores: they are classed by quantiles whatever ``scheme`` says.
     Raises ValueError when a metric has fewer distinct values than classes."""
@@ -191,7 +202,7 @@ def render(ctx: Ctx) -> Dataset | None:
     missing, weights = "report", {}
     if inputs:
         missing = st.radio(t("di_missing", lang), index.MISSING, horizontal=True, key="di_missing",
-                           format_func=lambda m: t(f"di_missing_{m}", lang))
+                           format_func=lambda m: t(MISSING_RULE[m], lang))
         weights = _weights(lang)
     ds, result = index.score_dataset(table, label, weights, missing,
                                      meta={"source_note": t("di_source", "zh", name=name),
@@ -205,7 +216,9 @@ def render(ctx: Ctx) -> Dataset | None:
     if ds.scores["score"].notna().any():
         ds = change.with_change(ds, ctx.ds, name="change")
         with st.expander(t("di_compare", lang, base=plain(ctx.ds.label))):
-            diff = change.compare(ctx.ds, ds, lang=lang).drop(columns="adcode")
+            diff = change.compare(ctx.ds, ds)
+            diff["note"] = change_words.notes(diff, ctx.ds.label, ds.label, lang)
+            diff = diff.drop(columns=["adcode", "no_value"])
             names = {"city": "col_city", "value_base": "di_col_base", "value_other": "di_col_other",
                      "change": "di_col_change", "rank_base": "di_col_rank_base",
                      "rank_other": "di_col_rank_other", "rank_change": "di_col_rank_change",

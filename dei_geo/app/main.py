@@ -7,9 +7,15 @@ from streamlit_folium import st_folium
 
 from dei_geo.maps import assets, classify, export, web, markup, overlays, selection
 from dei_geo.sources import boundaries
-from dei_geo.core import columns
+from dei_geo.core import columns, theme
 from dei_geo.core.i18n import LANGS, t
 from dei_geo.app import compare, data_panel, export_panel, overview, profile, regions_panel, selected, state, widgets
+
+SCHEME_LABEL = {"tiers": "scheme_tiers", "quantiles": "scheme_quantiles",
+                "natural_breaks": "scheme_natural_breaks"}  # classify.SCHEMES → catalogue key
+LAYER_LABEL = {"cores": "layer_name_cores", "circles": "layer_name_circles",
+               "clusters": "layer_name_clusters", "rings": "layer_name_rings",
+               "lisa": "layer_name_lisa", "gi": "layer_name_gi"}  # overlays.KEYS → catalogue key
 
 
 def run() -> None:
@@ -25,11 +31,12 @@ def run() -> None:
         selected.search_box(lang)
     scheme = widgets.select(
         st.sidebar, t("classification", lang), classify.SCHEMES,
-        lambda s: t(f"scheme_{s}", lang), "scheme", lang,
+        lambda s: t(SCHEME_LABEL[s], lang), "scheme", lang,
     )
-    k = st.sidebar.slider(t("classes", lang), 3, 7, 5, key="k") if scheme != "tiers" else 5
+    k = (st.sidebar.slider(t("classes", lang), min(theme.CLASS_COUNTS), max(theme.CLASS_COUNTS),
+                           theme.DEFAULT_K, key="k") if scheme != "tiers" else theme.DEFAULT_K)
     layer_keys = st.sidebar.multiselect(
-        t("layer_pick", lang), overlays.KEYS, format_func=lambda key: t(f"layer_name_{key}", lang),
+        t("layer_pick", lang), overlays.KEYS, format_func=lambda key: t(LAYER_LABEL[key], lang),
         help=t("layer_pick_help", lang), placeholder=t("layer_pick_none", lang), key="layers",
     )
     bundled = state.bundled()
@@ -48,7 +55,7 @@ def run() -> None:
     metric = widgets.select(st.sidebar, t("di_metric_select", lang), options, options.get, "metric", lang)
     ctx = state.Ctx(lang=lang, ds=shown, scheme=scheme, k=k, metric=metric)
 
-    def prepared(scheme: str, k: int):
+    def prepared(scheme: theme.Scheme, k: int):
         if use_user:
             return data_panel.prepared(shown, metric, scheme, k, lang)
         return state.prepared(scheme, k, lang, metric)

@@ -17,7 +17,7 @@ def render(ctx: Ctx, units: int) -> None:
     st.subheader(t("quality", ctx.lang))
     st.caption(t("quality_intro", ctx.lang))
     for text, page in tables.quality_notes(ctx.ds, ctx.lang):
-        st.markdown(f"- {text}（{page}）" if ctx.lang == "zh" else f"- {text} ({page})")
+        st.markdown("- " + t("paren", ctx.lang, text=text, note=page))
 
 
 def ranking(ctx: Ctx) -> None:

@@ -6,16 +6,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dei_geo.core.i18n import t
-from dei_geo.analysis.profile import city_profile, region_lines, score_label
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import BAR_COLOR, CHART_CONTEXT
+from dei_geo.analysis.profile import city_profile
+from dei_geo.wording import spatial as spatial_words
+from dei_geo.wording.profile import region_lines, score_label
 
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
 
-CITY_COLOR, CONTEXT_COLOR = "#2c7fb8", "#bdbdbd"
+CITY_COLOR, CONTEXT_COLOR = BAR_COLOR, CHART_CONTEXT  # the city; its province and the nation
 
 
-def _chart(card: dict, lang: str) -> alt.Chart:
+def _chart(card: dict, lang: Lang) -> alt.Chart:
     ctx = card["context"]
     data = pd.DataFrame({
         "label": [card["short_name"],
@@ -35,7 +38,7 @@ def _chart(card: dict, lang: str) -> alt.Chart:
     return (bars + text).properties(height=alt.Step(26))
 
 
-def _headline(card: dict, label: str, lang: str) -> None:
+def _headline(card: dict, label: str, lang: Lang) -> None:
     tier = card["tier"]
     if card["status"] == "unscored":
         st.info(f"**{t('unscored', lang)}** · " + t("profile_unscored_note", lang, label=label))
@@ -60,10 +63,10 @@ def _headline(card: dict, label: str, lang: str) -> None:
     if floor is not None:
         gaps.append(t("profile_above_floor", lang, gap=floor, lower=tier["lower"]))
     if gaps:
-        st.caption(("；" if lang == "zh" else "; ").join(gaps))
+        st.caption(t("clause_sep", lang).join(gaps))
 
 
-def _percentiles(card: dict, lang: str) -> None:
+def _percentiles(card: dict, lang: Lang) -> None:
     pct = card["percentile"]
     if pct["national"] is None:
         return
@@ -75,7 +78,7 @@ def _percentiles(card: dict, lang: str) -> None:
                     help=help_text)
 
 
-def _pillars(card: dict, lang: str) -> None:
+def _pillars(card: dict, lang: Lang) -> None:
     st.markdown(f"**{t('profile_pillars', lang)}**")
     frame = pd.DataFrame({
         t("col_pillar", lang): [p["name"] for p in card["pillars"]],
@@ -91,7 +94,7 @@ def _pillars(card: dict, lang: str) -> None:
     st.caption(t("profile_pillars_note", lang))
 
 
-def _surroundings(card: dict, lang: str) -> None:
+def _surroundings(card: dict, lang: Lang) -> None:
     nb = card["neighbours"]
     st.markdown(f"**{t('profile_neighbours', lang)}**")
     if nb["cities"]:
@@ -112,21 +115,20 @@ def _surroundings(card: dict, lang: str) -> None:
         st.caption(near["method"])
 
 
-def _regions(spatial_card: dict, lang: str) -> None:
+def _regions(spatial_card: dict, lang: Lang) -> None:
     st.markdown(f"**{t('profile_regions', lang)}**")
     st.markdown("\n".join(f"- {line}" for line in region_lines(spatial_card, lang)))
     if "lisa" in spatial_card:
         if spatial_card["island"]:
             st.caption(t("profile_island_note", lang))
-        st.caption(spatial_card["weights"])
+        st.caption(spatial_words.weights(spatial_card["weights"], lang))
 
 
 def render(ctx: Ctx, adcode: int) -> None:
     """The card of ``adcode`` (any of the 370 units)."""
     lang = ctx.lang
     card = city_profile(ctx.ds, adcode, lang)
-    st.subheader(f"{card['short_name']}　{card['name']}" if lang == "zh"
-                 else f"{card['short_name']} ({card['name']})")
+    st.subheader(t("profile_heading", lang, short=card["short_name"], name=card["name"]))
     st.caption(" · ".join([card["province"], card["kind"], str(card["adcode"])]))
     _headline(card, ctx.ds.label, lang)
     _percentiles(card, lang)
@@ -135,9 +137,8 @@ def render(ctx: Ctx, adcode: int) -> None:
         st.altair_chart(_chart(card, lang), width="stretch")
     _pillars(card, lang)
     _surroundings(card, lang)
-    _regions(state.spatial_card(state.dataset_key(ctx.ds), ctx.ds, adcode, lang), lang)
+    _regions(state.spatial_card(state.dataset_key(ctx.ds), ctx.ds, adcode), lang)
     if card["flags"]:
         st.markdown(f"**{t('profile_flags', lang)}**")
         for flag in card["flags"]:
-            st.warning(f"{flag['text']}（{t('page', lang, page=flag['page'])}）" if lang == "zh"
-                       else f"{flag['text']} ({t('page', lang, page=flag['page'])})")
+            st.warning(t("paren", lang, text=flag["text"], note=t("page", lang, page=flag["page"])))

@@ -15,33 +15,44 @@ import streamlit as st
 
 from dei_geo.core import places, tabular
 from dei_geo.analysis import regions, spatial
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
+from dei_geo.sources.datasets import Dataset
+from dei_geo.core.theme import AXIS_COLOR, BAR_COLOR, FIT_COLOR, LISA_COLORS, MEAN_COLOR, NS_COLOR
+from dei_geo.wording import regions as region_words, spatial as spatial_words
 
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
+from dei_geo.maps.overlays import CONFIDENCE
 
-STAT_COLS = ["members", "evaluated", "scored", "partial", "mean", "median", "min", "max", "cv",
-             "gini", "theil", "centres", "core_score", "gap", "diff_national", "confidence", "source"]
+STAT_LABEL = {  # region_table column → catalogue key, in the order shown
+    "members": "reg_col_members", "evaluated": "reg_col_evaluated", "scored": "reg_col_scored",
+    "partial": "reg_col_partial", "mean": "reg_col_mean", "median": "reg_col_median",
+    "min": "reg_col_min", "max": "reg_col_max", "cv": "reg_col_cv", "gini": "reg_col_gini",
+    "theil": "reg_col_theil", "centres": "reg_col_centres", "core_score": "reg_col_core_score",
+    "gap": "reg_col_gap", "diff_national": "reg_col_diff", "confidence": "reg_col_confidence",
+    "source": "reg_col_source",
+}
+WEIGHTS_LABEL = {"queen": "sp_weights_queen", "knn": "sp_weights_knn"}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _tables(key: tuple, _ds, r_km: float | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+def _tables(key: tuple, _ds: Dataset, r_km: float | None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     table = regions.region_table(_ds, regions.all_regions(r_km))
     claim = regions.core_claim(_ds)
     return table, claim, dict(claim.attrs)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _cores(key: tuple, _ds) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, pd.DataFrame]]:
+def _cores(key: tuple, _ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, pd.DataFrame]]:
     rings, cores = spatial.cores_table(_ds)
     points = {int(a): spatial.around(_ds, int(a)) for a in cores["adcode"]}
     return rings, cores, points
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _spill(key: tuple, _ds, weights: str, k: int, alpha: float) -> tuple[dict, pd.DataFrame, str, str]:
+def _spill(key: tuple, _ds: Dataset, weights: str, k: int, alpha: float) -> tuple[dict, pd.DataFrame]:
     sp = spatial.dei_spillover(_ds, weights=weights, k=k, alpha=alpha)
-    return sp.to_dict(), sp.local, sp.w.describe("zh"), sp.w.describe("en")
+    return sp.to_dict(), sp.local
 
 
 def _q(field: str, title: str, **kw):
@@ -52,27 +63,28 @@ def _qy(field: str, title: str, **kw):
     return alt.Y(f"{field}:Q", title=title, **kw)
 
 
-def _region_display(table: pd.DataFrame, ds, lang: str) -> pd.DataFrame:
+def _region_display(table: pd.DataFrame, ds: Dataset, lang: Lang) -> pd.DataFrame:
     tiers = dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
     out = pd.DataFrame({
-        t("reg_col_region", lang): table["region" if lang == "zh" else "region_en"],
-        t("reg_col_kind", lang): [t(f"reg_kind_{k}", lang) + (f" · {t('reg_core_flag', lang)}" if c else "")
+        t("reg_col_region", lang): region_words.names(table, lang),
+        t("reg_col_kind", lang): [t(spatial_words.REGION_KIND[k], lang)
+                                  + (f" · {t('reg_core_flag', lang)}" if c else "")
                                   for k, c in zip(table["kind"], table["core"])],
     })
-    for col in STAT_COLS:
+    for col, key in STAT_LABEL.items():
         if col == "confidence":
-            out[t("reg_col_confidence", lang)] = [t(f"conf_{c}", lang) if c else "" for c in table[col]]
+            out[t(key, lang)] = [t(CONFIDENCE[c], lang) if c else "" for c in table[col]]
         else:
-            out[t(f"reg_col_{'diff' if col == 'diff_national' else col}", lang)] = table[col]
+            out[t(key, lang)] = table[col]
         if col == "max":
             for tier, name in tiers.items():
                 out[name] = table[tier].astype("Int64")
     return out.round(3)
 
 
-def _claim_display(claim: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _claim_display(claim: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     return pd.DataFrame({
-        t("reg_col_region", lang): claim["region" if lang == "zh" else "region_en"],
+        t("reg_col_region", lang): region_words.names(claim, lang),
         t("reg_col_scored", lang): claim["scored"],
         t("reg_col_mean", lang): claim["mean"].round(1),
         t("reg_col_median", lang): claim["median"].round(1),
@@ -84,64 +96,65 @@ def _claim_display(claim: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def _scatter(local: pd.DataFrame, moran_i: float, lang: str) -> alt.Chart:
+def _scatter(local: pd.DataFrame, moran_i: float, lang: Lang) -> alt.Chart:
     classes = list(spatial.LISA_CLASSES)
     df = local.assign(city=[places.display_name(a) for a in local.index],
-                      cls=[t(f"lisa_{c}", lang) for c in local["lisa"]])
-    colors = ["#d7191c", "#2c7bb6", "#fdae61", "#abd9e9", "#bbbbbb"]
+                      cls=[t(spatial_words.LISA[c], lang) for c in local["lisa"]])
+    colors = [{**LISA_COLORS, "ns": NS_COLOR}[c] for c in classes]  # the map's colours
     x, y = t("sp_z", lang), t("sp_lag", lang)  # axis titles; the fields are "z" and "lag"
     df = df[["city", "cls", "value", "p_lisa", "z", "lag"]]
     points = alt.Chart(df).mark_circle(size=40, opacity=0.8).encode(
         x=_q("z", x), y=_qy("lag", y),
         color=alt.Color("cls:N", title=t("sp_class", lang),
-                        scale=alt.Scale(domain=[t(f"lisa_{c}", lang) for c in classes], range=colors)),
+                        scale=alt.Scale(domain=[t(spatial_words.LISA[c], lang) for c in classes],
+                                        range=colors)),
         tooltip=["city", alt.Tooltip("value:Q", format=".1f"), "cls", alt.Tooltip("p_lisa:Q", format=".3f")],
     )
     lo, hi = float(df["z"].min()), float(df["z"].max())
     line = alt.Chart(pd.DataFrame({"z": [lo, hi], "lag": [moran_i * lo, moran_i * hi]})).mark_line(
-        color="#333333").encode(x=_q("z", x), y=_qy("lag", y))
+        color=FIT_COLOR).encode(x=_q("z", x), y=_qy("lag", y))
     axes = alt.Chart(pd.DataFrame({"z": [0.0], "lag": [0.0]}))
-    return (points + line + axes.mark_rule(color="#999999").encode(x=_q("z", x))
-            + axes.mark_rule(color="#999999").encode(y=_qy("lag", y))).properties(height=360)
+    return (points + line + axes.mark_rule(color=AXIS_COLOR).encode(x=_q("z", x))
+            + axes.mark_rule(color=AXIS_COLOR).encode(y=_qy("lag", y))).properties(height=360)
 
 
-def _counts(counts: dict, prefix: str, lang: str) -> pd.DataFrame:
-    return pd.DataFrame({t("sp_class", lang): [t(f"{prefix}_{k}", lang) for k in counts],
+def _counts(counts: dict, names: dict[str, str], lang: Lang) -> pd.DataFrame:
+    return pd.DataFrame({t("sp_class", lang): [t(names[k], lang) for k in counts],
                          t("sp_count", lang): list(counts.values())})
 
 
-def _ring_chart(rings: pd.DataFrame, national: float, lang: str) -> alt.Chart:
+def _ring_chart(rings: pd.DataFrame, national: float, lang: Lang) -> alt.Chart:
     ring, mean = t("sp_ring", lang), t("sp_ring_mean", lang)  # titles; fields "ring", "mean"
     df = rings[["ring", "mean", "n"]].assign(ring=rings["ring"].astype(str))
-    bars = alt.Chart(df).mark_bar(color="#2c7fb8").encode(
+    bars = alt.Chart(df).mark_bar(color=BAR_COLOR).encode(
         x=alt.X("ring:N", sort=None, title=ring),
         y=_qy("mean", mean, scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("ring:N", title=ring), alt.Tooltip("mean:Q", format=".1f", title=mean),
                  alt.Tooltip("n:Q", title="n")])
     rule = alt.Chart(pd.DataFrame({"mean": [national]})).mark_rule(
-        color="#d95f02", strokeDash=[4, 3]).encode(y=_qy("mean", mean))
+        color=MEAN_COLOR, strokeDash=[4, 3]).encode(y=_qy("mean", mean))
     return (bars + rule).properties(height=260)
 
 
-def _decay_chart(points: pd.DataFrame, fit: dict, lang: str) -> alt.Chart:
+def _decay_chart(points: pd.DataFrame, fit: dict, lang: Lang) -> alt.Chart:
     dist, score = t("sp_distance", lang), t("tip_score", lang)  # titles; fields "distance_km", "value"
     df = points.assign(city=[places.display_name(a) for a in points.index])
     df = df.loc[df["distance_km"] > 0, ["city", "distance_km", "value"]]
     x = _q("distance_km", dist, scale=alt.Scale(type="log"))
-    dots = alt.Chart(df).mark_circle(size=45, color="#2c7fb8").encode(
+    dots = alt.Chart(df).mark_circle(size=45, color=BAR_COLOR).encode(
         x=x, y=_qy("value", score),
         tooltip=["city", alt.Tooltip("distance_km:Q", format=".0f", title=dist),
                  alt.Tooltip("value:Q", format=".1f", title=score)])
     layers = dots + alt.Chart(pd.DataFrame({"value": [fit["national_mean"]]})).mark_rule(
-        color="#d95f02", strokeDash=[4, 3]).encode(y=_qy("value", score))
+        color=MEAN_COLOR, strokeDash=[4, 3]).encode(y=_qy("value", score))
     if np.isfinite(fit["slope"]) and len(df):
         d = np.geomspace(df["distance_km"].min(), df["distance_km"].max(), 30)
         line = pd.DataFrame({"distance_km": d, "value": fit["intercept"] + fit["slope"] * np.log(d)})
-        layers += alt.Chart(line).mark_line(color="#333333").encode(x=x, y=_qy("value", score))
+        layers += alt.Chart(line).mark_line(color=FIT_COLOR).encode(x=x, y=_qy("value", score))
     return layers.properties(height=260)
 
 
-def _decay_text(fit: dict, lang: str) -> str:
+def _decay_text(fit: dict, lang: Lang) -> str:
     if not np.isfinite(fit["slope"]):
         return t("sp_too_few", lang)
     text = t("sp_decay_fit", lang, a=fit["intercept"], b=fit["slope"], pd=fit["per_doubling"],
@@ -149,7 +162,7 @@ def _decay_text(fit: dict, lang: str) -> str:
     fade = (t("sp_no_sig_decay", lang) if not fit.get("significant", True)
             else t("sp_fade", lang, km=fit["fade_km"]) if np.isfinite(fit["fade_km"])
             else t("sp_no_fade", lang, km=fit["max_km"]))
-    return f"{text} {fade}" if lang == "en" else text + fade
+    return text + t("sentence_join", lang) + fade
 
 
 def render(ctx: Ctx) -> pd.DataFrame:
@@ -179,13 +192,13 @@ def render(ctx: Ctx) -> pd.DataFrame:
         national = table.iloc[0]
         names = {r.id: r for r in regions.all_regions(float(r_km) if with_radius else None)}
         for _, row in table.iloc[1:].iterrows():
-            st.markdown("- " + regions.describe(row, national, lang,
-                                                regions.decay_of(names[row["id"]], row, decays)))
+            st.markdown("- " + region_words.describe(row, national, lang,
+                                                     regions.decay_of(names[row["id"]], row, decays)))
 
     st.subheader(t("sp_title", lang))
     a, b, c = st.columns(3)
-    kind = a.radio(t("sp_weights", lang), ("queen", "knn"), horizontal=True, key="sp_weights",
-                   format_func=lambda w: t(f"sp_weights_{w}", lang))
+    kind = a.radio(t("sp_weights", lang), spatial.WEIGHT_KINDS, horizontal=True, key="sp_weights",
+                   format_func=lambda w: t(WEIGHTS_LABEL[w], lang))
     k = b.slider(t("sp_k", lang), 3, 12, 6, key="sp_k") if kind == "knn" else 6
     alpha = c.selectbox(t("sp_alpha", lang), (0.05, 0.01, 0.1), key="sp_alpha")
     _spillover_section(key, ds, kind, k, alpha, lang)
@@ -209,29 +222,30 @@ def render(ctx: Ctx) -> pd.DataFrame:
     return display
 
 
-def _spillover_section(key, ds, kind: str, k: int, alpha: float, lang: str) -> None:
+def _spillover_section(key, ds: Dataset, kind: str, k: int, alpha: float, lang: Lang) -> None:
     """Moran's I, the scatterplot and the class counts, or an ``st.info`` saying why not."""
-    reason = spatial.too_few(ds, lang=lang)
-    if reason:
-        st.info(reason)
+    err = spatial.too_few(ds)
+    if err:
+        st.info(spatial_words.too_few(err, lang))
         return
     try:
-        result, local, w_zh, w_en = _spill(key, ds, kind, k, alpha)
+        result, local = _spill(key, ds, kind, k, alpha)
     except spatial.TooFewUnits as err:
-        st.info(err.reason(lang))
+        st.info(spatial_words.too_few(err, lang))
         return
     except ValueError as err:
         st.warning(t("sp_error", lang, error=err))
         return
     st.markdown(t("sp_moran", lang, I=result["moran_I"], EI=result["expected_I"], p=result["p_sim"],
                   perm=result["permutations"], seed=result["seed"]))
-    st.caption((w_zh if lang == "zh" else w_en) + ("。" if lang == "zh" else ". ") + t("sp_local_note", lang))
+    st.caption(spatial_words.weights(result["weights"], lang) + t("sentence_sep", lang)
+               + t("sp_local_note", lang))
     chart, counts = st.columns([3, 2])
     with chart:
         st.caption(t("sp_scatter", lang))
         st.altair_chart(_scatter(local, result["moran_I"], lang), width="stretch")
     with counts:
         st.caption(t("sp_lisa_counts", lang))
-        st.dataframe(_counts(result["lisa_counts"], "lisa", lang), hide_index=True)
+        st.dataframe(_counts(result["lisa_counts"], spatial_words.LISA, lang), hide_index=True)
         st.caption(t("sp_gi_counts", lang))
-        st.dataframe(_counts(result["gi_counts"], "gi", lang), hide_index=True)
+        st.dataframe(_counts(result["gi_counts"], spatial_words.GI, lang), hide_index=True)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dei_geo.core import places, search
 from dei_geo.maps import selection
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
 
 from dei_geo.app.text import plain
 
@@ -45,7 +45,7 @@ def clear() -> None:
         del st.query_params[PARAM]
 
 
-def init(lang: str) -> None:
+def init(lang: Lang) -> None:
     """Once per session: take the city from the link (anything the search box accepts)."""
     if KEY in st.session_state:
         return
@@ -83,7 +83,7 @@ def _label(adcode: int) -> str:
     return f"{row['short_name']}（{row['province']}）"
 
 
-def search_box(lang: str) -> None:
+def search_box(lang: Lang) -> None:
     """Search box, its feedback (candidates to pick from) and the clear control."""
     st.text_input(t("search", lang), key=SEARCH_KEY, on_change=_on_search,
                   placeholder="杭州 / hangzhou / 330100", help=t("search_help", lang))

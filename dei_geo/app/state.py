@@ -11,15 +11,17 @@ from dei_geo.sources import datasets
 from dei_geo.maps import web, overlays
 from dei_geo.analysis import spatial
 from dei_geo.sources.datasets import Dataset
+from dei_geo.core.i18n import Lang
+from dei_geo.core.theme import Scheme
 
 
 @dataclass(frozen=True)
 class Ctx:
     """The state a panel renders from (read-only for panels)."""
 
-    lang: str
+    lang: Lang
     ds: Dataset
-    scheme: str
+    scheme: Scheme
     k: int
     metric: str = "score"
 
@@ -31,7 +33,7 @@ def bundled() -> Dataset:
 
 
 @st.cache_data(show_spinner=False)
-def prepared(scheme: str, k: int, lang: str, metric: str = "score") -> web.PreparedMap:
+def prepared(scheme: Scheme, k: int, lang: Lang, metric: str = "score") -> web.PreparedMap:
     return web.prepare_map(bundled(), metric=metric, scheme=scheme, k=k, lang=lang)
 
 
@@ -43,15 +45,15 @@ def dataset_key(ds: Dataset) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def layer_data(key: tuple, _ds: Dataset, lang: str) -> list:
+def layer_data(key: tuple, _ds: Dataset, lang: Lang) -> list:
     """Plain data of the switchable region layers (cores, circles, clusters, rings, LISA, Gi*)."""
     return overlays.prepare(_ds, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def spatial_card(key: tuple, _ds: Dataset, adcode: int, lang: str) -> dict:
-    """The city's regions and its LISA / Gi* class (queen weights, α = 0.05)."""
-    return spatial.city_card(_ds, adcode, lang, _spillover(key, _ds))
+def spatial_card(key: tuple, _ds: Dataset, adcode: int) -> dict:
+    """The city's regions and its LISA / Gi* class codes (queen weights, α = 0.05)."""
+    return spatial.city_card(_ds, adcode, _spillover(key, _ds))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -6,14 +6,14 @@ import pandas as pd
 
 from dei_geo.core import places
 from dei_geo.sources.datasets import Dataset, tier_summary
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
 
 
-def _tier_names(ds: Dataset, lang: str) -> dict:
+def _tier_names(ds: Dataset, lang: Lang) -> dict:
     return dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
 
 
-def ranking(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
+def ranking(ds: Dataset, lang: Lang = "zh") -> pd.DataFrame:
     """Every printed row, in rank order, with province and tier (亳州's two rows both kept)."""
     info = places.load_places()[["adcode", "province"]]
     rows = ds.printed.merge(info, on="adcode", how="left")
@@ -34,7 +34,7 @@ def ranking(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     )
 
 
-def tiers(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
+def tiers(ds: Dataset, lang: Lang = "zh") -> pd.DataFrame:
     """Tier counts and means computed from the printed rows beside the reported ones."""
     s = tier_summary(ds).merge(ds.tiers[["tier", "lower", "upper", "name_en"]], on="tier")
     ranges = [
@@ -53,7 +53,7 @@ def tiers(ds: Dataset, lang: str = "zh") -> pd.DataFrame:
     )
 
 
-def quality_notes(ds: Dataset, lang: str = "zh") -> list[tuple[str, str]]:
+def quality_notes(ds: Dataset, lang: Lang = "zh") -> list[tuple[str, str]]:
     """(text, page label) for every contradiction the source contains."""
     text = "text_zh" if lang == "zh" else "text_en"
     return [

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dei_geo.core.i18n import Lang
 
-def select(container, label: str, options, format_func, key: str, lang: str):
+
+def select(container, label: str, options, format_func, key: str, lang: Lang):
     """A selectbox keyed ``{key}_{lang}`` whose value survives a language switch (``st.session_state[key]``)."""
     options = list(options)
     current = st.session_state.get(key)

@@ -15,11 +15,13 @@ from functools import lru_cache
 import pandas as pd
 
 from dei_geo.core import paths, places
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
 
 CITY, ADCODE, YEAR, SCORE = "city", "adcode", "year", "score"
 UNNAMED = "government.service_efficacy.unnamed"
-DERIVED = ("shift", "rank_shift", "change", "rank_change")  # see change.with_change
+DERIVED_LABEL = {"shift": "di_m_shift", "rank_shift": "di_m_rank_shift", "change": "di_m_change",
+                 "rank_change": "di_m_rank_change"}  # see change.with_change; → catalogue key
+DERIVED = tuple(DERIVED_LABEL)
 
 # fields that are not metrics, and columns we recognise but do not use (listed, never silent)
 _WORDS = {
@@ -85,12 +87,12 @@ def match(header) -> str | None:
     return _vocabulary().get(normalise(header))
 
 
-def label(metric: str, lang: str = "zh") -> str:
+def label(metric: str, lang: Lang = "zh") -> str:
     """Display name of a metric column: 总分/Overall score, 数字经济/Digital economy, 关键领域创新 …"""
     if metric == SCORE:
         return t("metric_overall", lang)
     if metric in DERIVED:
-        return t(f"di_m_{metric}", lang)
+        return t(DERIVED_LABEL[metric], lang)
     row = tree().loc[tree()["id"] == metric]
     if row.empty:
         return metric
@@ -100,7 +102,7 @@ def label(metric: str, lang: str = "zh") -> str:
     return en or f"{zh} ({metric})"  # indicators have no printed English name
 
 
-def available(scores: pd.DataFrame, lang: str = "zh") -> dict[str, str]:
+def available(scores: pd.DataFrame, lang: Lang = "zh") -> dict[str, str]:
     """Mappable metric columns of a score table that hold at least one value → their labels."""
     ids = [*metrics(), *DERIVED]
     return {m: label(m, lang) for m in ids if m in scores and scores[m].notna().any()}

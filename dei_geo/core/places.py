@@ -1,10 +1,16 @@
-"""Place lookups over ``data/places.csv`` (adcode ⇄ names), exact keys only."""
+"""Place lookups over ``data/places.csv`` (adcode ⇄ names), exact keys only.
+
+``lookup`` is the one resolution of a name or code to adcodes: ``resolve`` raises on top of it,
+``search`` adds its pinyin/fuzzy suggestions on top of ``resolve``, and ``sources.validate`` turns
+a city cell into an adcode through ``resolve``.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
@@ -79,14 +85,25 @@ def suggest(text, n: int = 5) -> list[str]:
     return list(names)[:n]
 
 
-def resolve(text: str | int) -> int:
-    """The adcode for an adcode, official name, short name, alias or pinyin (case-insensitive)."""
-    hits = _index().get(_key(text))
+def lookup(text: str | int) -> tuple[int, ...]:
+    """Every adcode whose adcode, official name, short name, alias or pinyin is ``text``, sorted:
+    one for a hit, several for a shared key (pinyin "suzhou"), none for an unknown one. Keys are
+    compared after ``clean``, without spaces and case-insensitively; never fuzzy."""
+    return tuple(sorted(_index().get(_key(text), ())))
+
+
+def resolve(text: str | int, suggest: Callable[[str | int], list[str]] = suggest) -> int:
+    """The adcode for an adcode, official name, short name, alias or pinyin (case-insensitive).
+
+    ``AmbiguousPlace`` when the key names several units, ``UnknownPlace`` with ``suggest(text)``
+    (by default the closest spellings) when it names none.
+    """
+    hits = lookup(text)
     if not hits:
         raise UnknownPlace(text, suggest(text))
     if len(hits) > 1:
-        raise AmbiguousPlace(text, sorted(hits))
-    return next(iter(hits))
+        raise AmbiguousPlace(text, list(hits))
+    return hits[0]
 
 
 @lru_cache(maxsize=1)

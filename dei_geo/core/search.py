@@ -1,4 +1,8 @@
-"""Find a city from what a user types: short name, official name, pinyin, alias or adcode."""
+"""Find a city from what a user types: short name, official name, pinyin, alias or adcode.
+
+The exact match is ``places.lookup`` / ``places.resolve`` (the one resolver); this module adds the
+suggestions for what matches nothing: homophones of the characters typed, then close spellings.
+"""
 
 from __future__ import annotations
 
@@ -39,12 +43,12 @@ def find(text: str | int, n: int = 5) -> Match:
     query = places.clean(text)
     if not query:
         return Match("")
-    try:
-        return Match(query, adcode=places.resolve(query))
-    except places.AmbiguousPlace as err:
-        return Match(query, candidates=tuple(err.candidates), ambiguous=True)
-    except places.UnknownPlace:
-        return Match(query, candidates=closest(query, n))
+    hits = places.lookup(query)
+    if len(hits) == 1:
+        return Match(query, adcode=hits[0])
+    if hits:
+        return Match(query, candidates=hits, ambiguous=True)
+    return Match(query, candidates=closest(query, n))
 
 
 def closest(text: str, n: int = 5) -> tuple[int, ...]:
@@ -61,12 +65,12 @@ def closest(text: str, n: int = 5) -> tuple[int, ...]:
     return tuple(dict.fromkeys(int(a) for a in [*homophones, *near]))[:n]
 
 
+def _closest_names(text: str) -> list[str]:
+    return [places.display_name(a) for a in closest(text)]
+
+
 def resolve(text: str | int) -> int:
-    """The adcode ``text`` names; ``places.AmbiguousPlace`` / ``places.UnknownPlace`` otherwise,
-    the latter suggesting the ``closest`` names."""
-    match = find(text)
-    if match.adcode is not None:
-        return match.adcode
-    if match.ambiguous:
-        raise places.AmbiguousPlace(match.query, list(match.candidates))
-    raise places.UnknownPlace(match.query, [places.display_name(a) for a in match.candidates])
+    """The adcode ``text`` names (``places.resolve`` of the cleaned text);
+    ``places.AmbiguousPlace`` / ``places.UnknownPlace`` otherwise, the latter suggesting the
+    ``closest`` names."""
+    return places.resolve(places.clean(text), suggest=_closest_names)

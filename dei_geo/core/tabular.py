@@ -12,6 +12,7 @@ import io
 import math
 import re
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMATS = ("csv", "xlsx")
+TableFormat = Literal["csv", "xlsx"]
+FORMATS: tuple[TableFormat, ...] = ("csv", "xlsx")
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -51,6 +53,18 @@ def _cell_value(value):
     return value
 
 
+def set_cell(cell, value) -> None:
+    """Store ``value`` in an openpyxl ``cell``: missing values (None, NaN, NA) as an empty cell,
+    numpy scalars as Python numbers, and text always as text — never a formula, whatever it starts
+    with; risky text (``is_risky``) keeps Excel's quote prefix. Every XLSX cell dei-geo writes goes
+    through here."""
+    value = _cell_value(value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, never a formula, whatever it starts with
+        cell.quotePrefix = is_risky(value)
+
+
 def _sheet_title(name: str, taken: set[str]) -> str:
     base = _SHEET_BAD.sub("_", str(name)).strip("'")[:31] or "Sheet"
     title, n = base, 2
@@ -78,10 +92,7 @@ def to_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row, start=1):
                 cell = ws.cell(row=r, column=c)
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text, never a formula, whatever it starts with
-                    cell.quotePrefix = is_risky(value)
+                set_cell(cell, value)
                 if r == 1:
                     cell.font = Font(bold=True)
         ws.freeze_panes = "A2"

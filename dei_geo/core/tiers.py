@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from dei_geo.core import paths
+from dei_geo.core.i18n import Lang
 
 TIERS = paths.DEI_2023 / "tiers.csv"
 
@@ -17,7 +18,7 @@ def load_tiers(path: Path = TIERS) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
-def labels(lang: str = "zh") -> dict[str, str]:
+def labels(lang: Lang = "zh") -> dict[str, str]:
     """Tier id → printed name (``zh``, e.g. 新一线城市) or English name (``en``)."""
     t = load_tiers()
     return dict(zip(t["tier"], t[f"name_{lang}"]))

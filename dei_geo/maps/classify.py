@@ -10,23 +10,15 @@ import numpy as np
 import pandas as pd
 
 from dei_geo.core import tiers as tiers_mod
-
-SCHEMES = ("tiers", "quantiles", "natural_breaks")
-# ColorBrewer YlGnBu, light (low) to dark (high); 5 classes is the report's tier count.
-PALETTE = {
-    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
-    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
-    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
-    6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
-    7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
-}
-UNSCORED_COLOR = "#d9d9d9"
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import DEFAULT_K, SCHEMES, Scheme
+from dei_geo.core.theme import SEQUENTIAL as PALETTE  # class count → colours, low to high
 
 
 class TooFewValues(ValueError):
     """A metric has fewer distinct values than the classes asked for."""
 
-    def __init__(self, scheme: str, k: int, got: int):
+    def __init__(self, scheme: Scheme, k: int, got: int):
         self.scheme, self.k, self.got = scheme, k, got
         super().__init__(f"{scheme} needs at least {k} distinct values, got {got}")
 
@@ -46,16 +38,15 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
-def by_tiers(tier_ids, tier_table: pd.DataFrame, lang: str) -> Classes:
+def by_tiers(tier_ids, tier_table: pd.DataFrame, lang: Lang) -> Classes:
     """Classes from tier ids (t1…t5, NaN = none), lowest tier first; legend labels name the tier."""
     order = list(tier_table["tier"])[::-1]  # low → high
     ids = pd.Series(tier_ids).astype(object)
     codes = pd.Series([order.index(x) if isinstance(x, str) else -1 for x in ids], index=ids.index)
     rows = tier_table.set_index("tier").loc[order]
     label_col = "name_zh" if lang == "zh" else "name_en"
-    template = "{}（{}）" if lang == "zh" else "{} ({})"
     labels = [
-        template.format(name, _range(lo, hi))
+        t("paren", lang, text=name, note=_range(lo, hi))
         for name, lo, hi in zip(rows[label_col], rows["lower"], rows["upper"])
     ]
     uppers = [None if pd.isna(u) else float(u) for u in rows["upper"]]
@@ -79,7 +70,7 @@ def _range(lower, upper) -> str:
     return f"{_fmt(lower)}–{_fmt(upper)}"
 
 
-def by_mapclassify(values: pd.Series, scheme: str, k: int) -> Classes:
+def by_mapclassify(values: pd.Series, scheme: Scheme, k: int) -> Classes:
     """Quantiles or Fisher–Jenks natural breaks over the non-missing values."""
     if k not in PALETTE:
         raise ValueError(f"k must be one of {sorted(PALETTE)}, got {k}")
@@ -103,7 +94,8 @@ def by_mapclassify(values: pd.Series, scheme: str, k: int) -> Classes:
 
 
 def classify(
-    values: pd.Series, scheme: str, tier_table: pd.DataFrame, k: int = 5, lang: str = "zh"
+    values: pd.Series, scheme: Scheme, tier_table: pd.DataFrame, k: int = DEFAULT_K,
+    lang: Lang = "zh",
 ) -> Classes:
     """Dispatch on ``scheme`` (one of ``SCHEMES``)."""
     values = pd.to_numeric(values, errors="coerce").astype(float)

@@ -26,24 +26,27 @@ import shapely
 from shapely.geometry import LineString, Point
 
 from dei_geo.sources import boundaries
+from dei_geo.sources.datasets import Dataset
 from dei_geo.core import places
 from dei_geo.analysis import regions, spatial
 from dei_geo.maps.assets import walk
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
 from dei_geo.maps.markup import esc
+from dei_geo.wording import spatial as spatial_words
+from dei_geo.core.theme import (
+    CIRCLE_COLOR, CLUSTER_COLOR, CORE_COLORS, GI_COLORS, ISLAND_EDGE, LISA_COLORS,
+    LOW_CONFIDENCE_COLOR, NS_COLOR, RADIUS_COLOR, RING_COLOR, WARNING_COLOR, WHITE,
+)
+from dei_geo.core.theme import LAYER_KEYS
 
-KEYS = ("cores", "circles", "clusters", "rings", "lisa", "gi")  # in the order ``prepare`` returns
-CORE_COLORS = ("#e41a1c", "#377eb8", "#4daf4a", "#984ea3")
-CLUSTER_COLOR = "#ff7f00"
-CIRCLE_COLOR = "#1b7837"
-LOW_CONFIDENCE_COLOR = "#8c8c8c"
-RING_COLOR = "#555555"
-RADIUS_COLOR = "#d95f02"
-LISA_COLORS = {"HH": "#d7191c", "LL": "#2c7bb6", "HL": "#fdae61", "LH": "#abd9e9"}
-GI_COLORS = {"hot": "#d7191c", "cold": "#2c7bb6"}
-NS_COLOR = "#eeeeee"
+KEYS = LAYER_KEYS  # the layers, in the order ``prepare`` returns them
+
 LABEL_CSS = ("font-size:12px;font-weight:600;white-space:nowrap;color:{c};"
-             "text-shadow:0 0 3px #fff,0 0 3px #fff")
+             f"text-shadow:0 0 3px {WHITE},0 0 3px {WHITE}")
+# region confidence (data/regions) → catalogue key
+CONFIDENCE = {"high": "conf_high", "medium-high": "conf_medium-high", "medium": "conf_medium",
+              "low-medium": "conf_low-medium", "low": "conf_low", "rule": "conf_rule",
+              "printed": "conf_printed"}
 
 
 def _swatch(color: str, line: str = "solid", fill: bool = False) -> str:
@@ -78,7 +81,7 @@ def _collection(geoms, tips, ids) -> dict:
     return fc
 
 
-def _stats_tip(row, lang: str) -> str:
+def _stats_tip(row, lang: Lang) -> str:
     mean = "—" if pd.isna(row["mean"]) else f"{row['mean']:.1f}"
     return (f"{esc(t('reg_col_members', lang))}: {row['members']} · "
             f"{esc(t('reg_col_scored', lang))}: {row['scored']} · "
@@ -108,10 +111,10 @@ def _circles(units, table, lang) -> Layer:
     rows = table.set_index("id")
     for i, r in enumerate(regions.circles()):
         color = LOW_CONFIDENCE_COLOR if r.low_confidence else CIRCLE_COLOR
-        warn = (f"<br><span style='color:#b35806'>{esc(t('tip_low_confidence', lang))}</span>"
+        warn = (f"<br><span style='color:{WARNING_COLOR}'>{esc(t('tip_low_confidence', lang))}</span>"
                 if r.low_confidence else "")
         head = (f"<b>{esc(r.label(lang))}</b><br>{esc(t('tip_confidence', lang))}: "
-                f"{esc(t('conf_' + r.confidence, lang))}{warn}<br>{esc(t('tip_source', lang))}: "
+                f"{esc(t(CONFIDENCE[r.confidence], lang))}{warn}<br>{esc(t('tip_source', lang))}: "
                 f"{esc(r.source)}")
         partials = []
         for j, m in enumerate(r.counted.itertuples()):
@@ -123,21 +126,22 @@ def _circles(units, table, lang) -> Layer:
             geoms.append(units[m.adcode])
             ids.append(fid)
             tips.append(f"{head}<br><b>{esc(m.member)}</b>: "
-                        f"{esc(t('tip_membership_' + m.membership, lang))}{extent}")
+                        f"{esc(t(spatial_words.MEMBERSHIP[m.membership], lang))}{extent}")
             styles[fid] = {"color": color, "weight": 1.2 if partial else 2.0,  # outlines only
                            "dashArray": "5 4" if partial else None, "fill": False}
         lon, lat = regions.centre_of(r.centres[0])
         wider = r.members[r.members["membership"] == "wider"]["member"]
-        extra = (f"<br>{esc(t('tip_membership_partial', lang))}: {'、'.join(partials)}"
+        extra = (f"<br>{esc(t('tip_membership_partial', lang))}: {esc(t('list_sep', lang)).join(partials)}"
                  if partials else "")
-        extra += (f"<br>{esc(t('tip_wider', lang))}: {esc('、'.join(wider))}" if len(wider) else "")
+        extra += (f"<br>{esc(t('tip_wider', lang))}: {esc(t('list_sep', lang).join(wider))}"
+                  if len(wider) else "")
         pts.append(Point(lon, lat))
         pids.append(int(r.centres[0]))  # a click on the marker selects the core city
         ptips.append(f"{head}<br>{esc(t('tip_core_city', lang))}: "
                      f"{esc(places.display_name(r.centres[0]))}<br>"
                      f"{_stats_tip(rows.loc[r.id], lang)}{extra}")
         pstyles[int(r.centres[0])] = {"radius": 5, "color": color, "weight": 2, "fillColor":
-                            "#ffffff" if r.low_confidence else color, "fillOpacity": 1.0}
+                            WHITE if r.low_confidence else color, "fillOpacity": 1.0}
     name = (f"{esc(t('lyr_circles_20', lang))}"
             f"{_swatch(CIRCLE_COLOR)}{esc(t('tip_membership_full', lang))}"
             f"{_swatch(CIRCLE_COLOR, 'dashed')}{esc(t('tip_membership_partial', lang))}"
@@ -146,7 +150,7 @@ def _circles(units, table, lang) -> Layer:
                  _collection(pts, ptips, pids), pstyles, interactive=False)
 
 
-def _rings(lang: str, r_km: float, ring_km) -> Layer:
+def _rings(lang: Lang, r_km: float, ring_km) -> Layer:
     radii = sorted({*ring_km, r_km})
     geoms, tips, ids, styles = [], [], [], {}
     pts, ptips, pids, pstyles = [], [], [], {}
@@ -165,7 +169,7 @@ def _rings(lang: str, r_km: float, ring_km) -> Layer:
                            "fill": False}
         pts.append(Point(c.lon, c.lat))
         pids.append(int(c.adcode))  # a click on the centre point selects the core city
-        ptips.append(f"<b>{esc(c.city)}</b><br>{esc(c.districts.replace('|', '、'))}")
+        ptips.append(f"<b>{esc(c.city)}</b><br>{esc(c.districts.replace('|', t('list_sep', lang)))}")
         pstyles[int(c.adcode)] = {"radius": 3, "color": RADIUS_COLOR, "weight": 1,
                                    "fillColor": RADIUS_COLOR, "fillOpacity": 1.0}
     rings_text = "/".join(f"{r:g}" for r in radii)
@@ -174,41 +178,42 @@ def _rings(lang: str, r_km: float, ring_km) -> Layer:
                  _collection(pts, ptips, pids), pstyles, interactive=False)
 
 
-def _local_title(key: str, lang: str, alpha: float) -> str:
+def _local_title(key: str, lang: Lang, alpha: float) -> str:
     return (t("lyr_lisa", lang, alpha=alpha) if key == "lisa"
             else t("sp_gi_counts", lang) + f" (α = {alpha:g})")
 
 
-def _skipped(key: str, lang: str, err: spatial.TooFewUnits, alpha: float = spatial.ALPHA) -> Layer:
+def _skipped(key: str, lang: Lang, err: spatial.TooFewUnits, alpha: float = spatial.ALPHA) -> Layer:
     """An empty LISA / Gi* layer whose name says why nothing is drawn."""
-    reason = t("sp_too_few_short", lang, n=err.n, need=err.need)
+    reason = spatial_words.too_few_short(err, lang)
     name = t("lyr_unavailable", lang, layer=_local_title(key, lang, alpha), reason=reason)
     return Layer(key, esc(name), {"type": "FeatureCollection", "features": []}, {},
-                 skipped=err.reason(lang))
+                 skipped=spatial_words.too_few(err, lang))
 
 
-def _local(units, sp: spatial.Spillover, lang: str, key: str) -> Layer:
+def _local(units, sp: spatial.Spillover, lang: Lang, key: str) -> Layer:
     colors = LISA_COLORS if key == "lisa" else GI_COLORS
+    names = spatial_words.LISA if key == "lisa" else spatial_words.GI  # class → catalogue key
     col, pcol = ("lisa", "p_lisa") if key == "lisa" else ("gi", "p_gi")
     geoms, tips, ids, styles = [], [], [], {}
     for adcode, row in sp.local.iterrows():
         fid = int(adcode)  # the city's adcode: a click selects it
-        label = t(f"{col}_{row[col]}", lang) + (f" · {t('tip_island', lang)}" if row["island"] else "")
+        label = t(names[row[col]], lang) + (f" · {t('tip_island', lang)}" if row["island"] else "")
         geoms.append(units[adcode])
         ids.append(fid)
         tips.append(f"<b>{esc(places.display_name(adcode))}</b><br>{esc(label)}<br>"
                     f"{esc(t('tip_score', lang))}: {row['value']:.1f} · p = {row[pcol]:.3f}")
-        styles[fid] = {"color": "#666666" if row["island"] else "#ffffff",
+        styles[fid] = {"color": ISLAND_EDGE if row["island"] else WHITE,
                        "weight": 1.2 if row["island"] else 0.5,
                        "dashArray": "2 3" if row["island"] else None,
                        "fillColor": colors.get(row[col], NS_COLOR), "fillOpacity": 0.95}
     title = _local_title(key, lang, sp.alpha)
-    legend = "".join(f"{_swatch(c, fill=True)}{esc(t(f'{col}_{k}', lang))}"
+    legend = "".join(f"{_swatch(c, fill=True)}{esc(t(names[k], lang))}"
                      for k, c in {**colors, "ns": NS_COLOR}.items())
     return Layer(key, esc(title) + legend, _collection(geoms, tips, ids), styles)
 
 
-def prepare(ds, lang: str = "zh", r_km: float = regions.DEFAULT_R_KM,
+def prepare(ds: Dataset, lang: Lang = "zh", r_km: float = regions.DEFAULT_R_KM,
             spill: spatial.Spillover | None = None,
             ring_km=tuple(hi for _, hi in spatial.RINGS_KM)) -> list[Layer]:
     """The layers' data: four cores, twenty circles, other clusters, distance rings, LISA, Gi*.

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import geopandas as gpd
 import matplotlib
@@ -32,12 +32,17 @@ from matplotlib.path import Path as MplPath
 from dei_geo.sources import boundaries
 from dei_geo.core import places
 from dei_geo.core.i18n import t
+from dei_geo.core.theme import (
+    COAST_COLOR, CONTEXT_COLOR, CREDIT_INK, EDGE_COLOR, INK, LEGEND_FRAME, MARITIME_COLOR,
+    PRINT_DPI, PROVINCE_COLOR, RIM_COLOR, SUBTITLE_INK, WHITE,
+)
 from dei_geo.maps.web import PreparedMap
 
 NATIONAL_CRS = boundaries.ALBERS_CHINA
 SANSHA = 460300  # 三沙市: drawn only in the inset
-FORMATS = ("png", "svg")
-DPI = 300
+PrintFormat = Literal["png", "svg"]
+FORMATS: tuple[PrintFormat, ...] = ("png", "svg")
+DPI = PRINT_DPI
 CJK_FAMILIES = (  # first installed one wins
     "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
     "Microsoft YaHei", "PingFang SC", "WenQuanYi Zen Hei", "SimHei",
@@ -47,12 +52,6 @@ FONT_FIX = (
     "google-noto-sans-cjk-fonts` (Fedora); on Windows/macOS Microsoft YaHei / PingFang SC are "
     "already present. Then delete matplotlib's font cache (~/.cache/matplotlib) and retry."
 )
-CONTEXT_COLOR = "#f4f4f4"  # units drawn around a province/region view
-EDGE_COLOR = "#ffffff"
-PROVINCE_COLOR = "#5a5a5a"
-COAST_COLOR = "#3c3c3c"
-MARITIME_COLOR = "#3c3c3c"
-INK = "#222222"
 
 # layout, in inches
 WIDTH = 10.0
@@ -227,7 +226,7 @@ def _draw(ax, layers: _Layers, prepared: PreparedMap, view: View, rect, *, main:
              for s, ok in zip(styles, inside)]
     paths = [_polygon_path(g) for g in units.geometry.values]
     # in the inset, 三沙's islets get a grey rim so they stay visible at its scale
-    edges = ["#9a9a9a" if (a == SANSHA and not main) else EDGE_COLOR for a in units["adcode"]]
+    edges = [RIM_COLOR if (a == SANSHA and not main) else EDGE_COLOR for a in units["adcode"]]
     ax.add_collection(PathCollection(paths, facecolors=faces, edgecolors=edges,
                                      linewidths=0.15, zorder=1))
     # outlined units (the 亳州 conflict; any unit the web map outlines), on top of all fills
@@ -289,7 +288,7 @@ def _scale_bar(fig, left_in, bottom_in, m_per_inch, fonts, lang, target_in=1.6) 
     ax.set_xlim(0, w)
     ax.set_ylim(0, h)
     x0, y0, bh = 0.05, 0.05, 0.055
-    for i, color in enumerate((INK, "#ffffff")):
+    for i, color in enumerate((INK, WHITE)):
         ax.add_patch(Rectangle((x0 + i * bar_in / 2, y0), bar_in / 2, bh, facecolor=color,
                                edgecolor=INK, linewidth=0.6))
     ax.add_patch(Rectangle((x0, y0), bar_in, bh, facecolor="none", edgecolor=INK,
@@ -316,13 +315,13 @@ def _legend_items(prepared: PreparedMap, view: View) -> list[tuple[Patch, str]]:
         if row.style == "conflict":
             if not n:
                 continue
-            patch = Patch(facecolor="#ffffff", edgecolor=row.color, linestyle=(0, (2.5, 1.5)),
+            patch = Patch(facecolor=WHITE, edgecolor=row.color, linestyle=(0, (2.5, 1.5)),
                           linewidth=1.1)
         else:
-            patch = Patch(facecolor=row.color, edgecolor="#9a9a9a", linewidth=0.4)
+            patch = Patch(facecolor=row.color, edgecolor=RIM_COLOR, linewidth=0.4)
         items.append((patch, f"{row.label}  {t('legend_count', prepared.lang, n=n)}"))
     if not view.national:
-        items.append((Patch(facecolor=CONTEXT_COLOR, edgecolor="#9a9a9a", linewidth=0.4),
+        items.append((Patch(facecolor=CONTEXT_COLOR, edgecolor=RIM_COLOR, linewidth=0.4),
                       t("print_context", prepared.lang)))
     return items
 
@@ -332,7 +331,7 @@ def _legend(target, items, fonts, lang, size=8.0, **where):
     legend = target.legend(
         handles, labels, prop=fonts(size), title=t("print_legend", lang),
         title_fontproperties=fonts(size + 1, "bold"), alignment="left", frameon=True,
-        fancybox=False, edgecolor="#bdbdbd", framealpha=0.95, borderpad=0.7, labelspacing=0.45,
+        fancybox=False, edgecolor=LEGEND_FRAME, framealpha=0.95, borderpad=0.7, labelspacing=0.45,
         handlelength=1.6, handleheight=1.0, **where)
     legend.get_frame().set_linewidth(0.5)
     for text in legend.get_texts():  # labels may come from a user's file: "$" is not TeX here
@@ -346,7 +345,7 @@ def _labels(ax, layers, view, fonts):
     """Short names of the view's units at a point inside their largest part."""
     units = layers.cities[layers.cities["adcode"].isin(view.adcodes - {SANSHA})]
     names = places.load_places().set_index("adcode")["short_name"]
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="#ffffff")]
+    halo = [patheffects.withStroke(linewidth=2.2, foreground=WHITE)]
     for adcode, geom in sorted(zip(units["adcode"], units.geometry.values)):
         parts = shapely.get_parts(geom)
         point = parts[np.argmax(shapely.area(parts))].point_on_surface()
@@ -364,7 +363,7 @@ def _frame_axes(fig, box_in, gid):
     left, bottom, width, height = box_in
     ax = fig.add_axes([left / fw, bottom / fh, width / fw, height / fh], gid=gid)
     ax.set_label(gid)
-    ax.set_facecolor("#ffffff")
+    ax.set_facecolor(WHITE)
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -430,7 +429,7 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
         fig_w = map_w + 2 * MARGIN + SIDE
         fig_h = max(map_h, 5.2 if show_inset else 3.6) + top_band + FOOTER_BAND
 
-    fig = Figure(figsize=(fig_w, fig_h), dpi=100, facecolor="#ffffff")
+    fig = Figure(figsize=(fig_w, fig_h), dpi=100, facecolor=WHITE)
     FigureCanvasAgg(fig)
     ax = _frame_axes(fig, (MARGIN, FOOTER_BAND, map_w, map_h), "map")
     _draw(ax, layers, prepared, view, rect, main=True)
@@ -462,14 +461,14 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
         _draw(inset, layers, prepared, view, inset_rect, main=False)
         inset.text(0.95, 0.03, t("print_inset", lang), transform=inset.transAxes, ha="right",
                    va="bottom", fontproperties=fonts(8), color=INK, gid="inset-label",
-                   path_effects=[patheffects.withStroke(linewidth=2.5, foreground="#ffffff")])
+                   path_effects=[patheffects.withStroke(linewidth=2.5, foreground=WHITE)])
 
     fig.text(MARGIN / fig_w, 1 - 0.3 / fig_h, title or prepared.title, ha="left", va="center",
              fontproperties=fonts(15, "bold"), color=INK, gid="title", parse_math=False)
     if not view.national and title is None:
         fig.text(MARGIN / fig_w, 1 - 0.62 / fig_h,
                  t("print_view", lang, name=view.name, n=len(shown)),
-                 ha="left", va="center", fontproperties=fonts(10.5), color="#444444",
+                 ha="left", va="center", fontproperties=fonts(10.5), color=SUBTITLE_INK,
                  parse_math=False)
     params = _crs_params(crs)
     credits = [
@@ -479,13 +478,13 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
     ]
     fig.text(MARGIN / fig_w, 0.3 / fig_h, prepared.source, ha="left", va="center",
              fontproperties=fonts(8), color=INK, gid="source", parse_math=False)
-    fig.text(MARGIN / fig_w, 0.12 / fig_h, ("；" if lang == "zh" else "; ").join(credits),
-             ha="left", va="center", fontproperties=fonts(7), color="#555555")
+    fig.text(MARGIN / fig_w, 0.12 / fig_h, t("clause_sep", lang).join(credits),
+             ha="left", va="center", fontproperties=fonts(7), color=CREDIT_INK)
     _check_glyphs(_texts(fig), fonts.families)
     return fig
 
 
-def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
+def to_bytes(fig: Figure, fmt: PrintFormat = "png", dpi: int = DPI) -> bytes:
     """``fig`` as PNG (``dpi``, recorded in the file) or SVG (text as paths), stable bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"unsupported print format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -500,7 +499,7 @@ def to_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
-def render(prepared: PreparedMap, view: View = NATIONAL, fmt: str = "png", dpi: int = DPI,
+def render(prepared: PreparedMap, view: View = NATIONAL, fmt: PrintFormat = "png", dpi: int = DPI,
            title: str | None = None) -> bytes:
     """The print map of ``prepared`` over ``view`` as PNG or SVG bytes."""
     return to_bytes(figure(prepared, view, title), fmt, dpi)

@@ -15,8 +15,10 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-HALO = {"color": "#ffffff", "weight": 6, "opacity": 0.9, "fill": False}
-OUTLINE = {"color": "#e6550d", "weight": 3, "opacity": 1.0, "fill": False}
+from dei_geo.core.theme import HALO_COLOR, OUTLINE_COLOR
+
+HALO = {"color": HALO_COLOR, "weight": 6, "opacity": 0.9, "fill": False}
+OUTLINE = {"color": OUTLINE_COLOR, "weight": 3, "opacity": 1.0, "fill": False}
 CITIES_LAYER = "cities"  # ``layer_name`` of the city polygons in ``maps.build_map``
 
 

@@ -22,16 +22,22 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dei_geo.sources import boundaries
+from dei_geo.sources.datasets import Dataset
 from dei_geo.maps import classify as classify_mod
 from dei_geo.core import columns, places, tiers as tiers_mod
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import DEFAULT_K, DEFAULT_SCHEME, Scheme
+from dei_geo.core.theme import (
+    CONFLICT_COLOR, CREDIT_INK, HIGHLIGHT_COLOR, INK, LINE_COLOR, MISSING_COLOR, MISSING_LINE,
+    MUTED_INK, SWATCH_EDGE, UNSCORED_COLOR, WHITE,
+)
 from dei_geo.maps.markup import esc, js_string
+
+MISSING_LABEL = {"missing": "di_metric_missing",  # ds.meta["missing_metric"] → catalogue key
+                 "unpublished": "di_metric_unpublished"}
 
 # Bounds of the territory drawn, South China Sea islands included (lat, lng).
 CHINA_BOUNDS = [[3.4, 73.4], [53.7, 135.2]]
-LINE_COLOR = "#555555"
-CONFLICT_COLOR = "#c51b7d"
-MISSING_COLOR, MISSING_LINE = "#ffffff", "#969696"  # listed, but no value for this metric
 
 # --- deterministic element ids ------------------------------------------------------------
 # branca gives every element a random id; exported files must be byte-identical across runs,
@@ -91,19 +97,19 @@ class PreparedMap:
     maritime: dict
     title: str
     source: str
-    lang: str
+    lang: Lang
 
 
 def _geojson(gdf) -> dict:
     return json.loads(gdf.to_json(drop_id=True))
 
 
-def _tip(row, tier_names: dict, conflict_rows: dict, lang: str, value_label: str | None = None,
+def _tip(row, tier_names: dict, conflict_rows: dict, lang: Lang, value_label: str | None = None,
          missing_label: str = "") -> str:
     name = row.short_name if lang == "zh" else f"{row.pinyin.title()} {row.short_name}"
     where = row.name if row.province == row.name else f"{row.name} · {row.province}"
     head = f"<b>{esc(name)}</b><br>{esc(where)}"
-    colon = "：" if lang == "zh" else ": "
+    colon = esc(t("colon", lang))
     if row.status == "conflict":
         printed = "<br>".join(
             f"#{int(r)} · {s:.1f}" for r, s in conflict_rows.get(row.adcode, [])
@@ -129,7 +135,7 @@ def _tip(row, tier_names: dict, conflict_rows: dict, lang: str, value_label: str
     return head + "<br>" + "<br>".join(parts)
 
 
-def _metric_frame(ds, metric: str) -> pd.DataFrame:
+def _metric_frame(ds: Dataset, metric: str) -> pd.DataFrame:
     """adcode, value, rank, tier, status of ``metric``: rank only where the dataset has one
     (``rank``, ``{metric}_rank``), tier only for the overall score; a listed city with no value
     is ``missing`` (not published / not in the file), distinct from ``unscored`` (not listed)."""
@@ -147,11 +153,11 @@ def _metric_frame(ds, metric: str) -> pd.DataFrame:
 
 
 def prepare_map(
-    ds,
+    ds: Dataset,
     metric: str = "score",
-    scheme: str = "tiers",
-    k: int = 5,
-    lang: str = "zh",
+    scheme: Scheme = DEFAULT_SCHEME,
+    k: int = DEFAULT_K,
+    lang: Lang = "zh",
     metric_label: str | None = None,
 ) -> PreparedMap:
     """Join ``ds.scores[metric]`` (overall, a pillar, an indicator, …) to the web-LOD units,
@@ -161,7 +167,7 @@ def prepare_map(
     units = units.merge(names, on="adcode", how="left")
     scores = _metric_frame(ds, metric)
     label = metric_label or columns.label(metric, lang)
-    missing_label = t(f"di_metric_{ds.meta.get('missing_metric', 'missing')}", lang)
+    missing_label = t(MISSING_LABEL[ds.meta.get("missing_metric", "missing")], lang)
     joined = boundaries.join_scores(units, scores)
     joined["status"] = joined["status"].fillna("unscored")
     joined["total"] = ds.meta.get("evaluated_cities", len(ds.scores))
@@ -188,12 +194,12 @@ def prepare_map(
     styles: dict[int, dict] = {}
     tips = []
     for row, code in zip(joined.itertuples(), classes.codes):
-        fill = classes.colors[code] if code >= 0 else classify_mod.UNSCORED_COLOR
-        style = {"fillColor": fill, "fillOpacity": 0.9, "color": "#ffffff", "weight": 0.4}
+        fill = classes.colors[code] if code >= 0 else UNSCORED_COLOR
+        style = {"fillColor": fill, "fillOpacity": 0.9, "color": WHITE, "weight": 0.4}
         if row.status == "conflict":
             style.update(color=CONFLICT_COLOR, weight=2.2, dashArray="4 3")
             if code < 0:
-                style["fillColor"] = "#ffffff"
+                style["fillColor"] = WHITE
         if row.status == "missing":
             style.update(fillColor=MISSING_COLOR, color=MISSING_LINE, weight=0.6)
         styles[int(row.adcode)] = style
@@ -213,7 +219,7 @@ def prepare_map(
     if n_missing:
         legend.append(LegendRow(MISSING_COLOR, missing_label, n_missing))
     legend.append(
-        LegendRow(classify_mod.UNSCORED_COLOR, t("unscored", lang), int((joined.status == "unscored").sum()))
+        LegendRow(UNSCORED_COLOR, t("unscored", lang), int((joined.status == "unscored").sum()))
     )
     n_conflict = int((joined.status == "conflict").sum())
     if n_conflict:
@@ -273,17 +279,18 @@ class _AttributionPrefix(MacroElement):
 
 
 CSS = """<style>
-.leaflet-container { background: #ffffff; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+.leaflet-container { background: %(paper)s; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .dei-legend, .dei-title { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; color: #222; }
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; color: %(ink)s; }
 .dei-title { font-size: 15px; font-weight: 600; }
-.dei-title small { display: block; font-weight: 400; font-size: 11px; color: #555; }
+.dei-title small { display: block; font-weight: 400; font-size: 11px; color: %(credit)s; }
 .dei-legend i { display: inline-block; width: 16px; height: 11px; margin-right: 6px;
-  vertical-align: -1px; border: 1px solid #999; }
-.dei-legend i.conflict { background: transparent !important; border: 2px dashed %s; }
-.dei-legend .n { color: #666; margin-left: 4px; }
+  vertical-align: -1px; border: 1px solid %(swatch)s; }
+.dei-legend i.conflict { background: transparent !important; border: 2px dashed %(conflict)s; }
+.dei-legend .n { color: %(muted)s; margin-left: 4px; }
 .dei-legend .head { font-weight: 600; margin-bottom: 2px; }
-</style>""" % CONFLICT_COLOR
+</style>""" % {"paper": WHITE, "ink": INK, "credit": CREDIT_INK, "swatch": SWATCH_EDGE,
+               "conflict": CONFLICT_COLOR, "muted": MUTED_INK}
 
 
 def legend_html(prepared: PreparedMap) -> str:
@@ -323,7 +330,7 @@ def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
             prepared.cities,
             name="cities",
             style_function=lambda f: styles[f["id"]],
-            highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
+            highlight_function=lambda f: {"weight": 2.5, "color": HIGHLIGHT_COLOR},
             tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
             zoom_on_click=False,
             control=False,  # the choropleth is always on; only overlays are switchable

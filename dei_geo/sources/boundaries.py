@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 
 from dei_geo.core import paths
 
-LAYERS = ("cities", "provinces", "province_lines", "outline")
+LayerName = Literal["cities", "provinces", "province_lines", "outline"]
+LAYERS: tuple[LayerName, ...] = ("cities", "provinces", "province_lines", "outline")
 # Albers equal-area conic for China: distances, areas and print maps are computed in it.
 ALBERS_CHINA = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m +no_defs"
-LODS = ("web", "print")
+LevelOfDetail = Literal["web", "print"]  # web: 0.05° (light, for folium); print: 0.005°
+LODS: tuple[LevelOfDetail, ...] = ("web", "print")
 
 
 class GeodataMissing(FileNotFoundError):
@@ -42,7 +45,7 @@ def _read(name: str, root: Path) -> gpd.GeoDataFrame:
     return gpd.read_parquet(_path(f"{name}.parquet", root))
 
 
-def layer(name: str, lod: str = "web", root: Path = paths.GEODATA) -> gpd.GeoDataFrame:
+def layer(name: LayerName, lod: LevelOfDetail = "web", root: Path = paths.GEODATA) -> gpd.GeoDataFrame:
     """One boundary layer (``cities``, ``provinces``, ``province_lines``, ``outline``) at a LOD.
 
     Returns a copy, so callers may add columns freely.

@@ -9,16 +9,18 @@ the header and an instructions sheet; the CSV is UTF-8 with BOM, header on line 
 from __future__ import annotations
 
 import io
+from typing import Literal
 
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from dei_geo.core import columns, places
+from dei_geo.core import columns, places, tabular
 from dei_geo.sources import datasets
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
 
-LEVELS = ("overall", "pillars", "indicators")
+Level = Literal["overall", "pillars", "indicators"]  # which metric columns a template has
+LEVELS: tuple[Level, ...] = ("overall", "pillars", "indicators")
 
 
 def cities() -> pd.DataFrame:
@@ -30,7 +32,7 @@ def cities() -> pd.DataFrame:
                          "province": [info.at[a, "province"] for a in codes]})
 
 
-def metric_columns(level: str) -> list[str]:
+def metric_columns(level: Level) -> list[str]:
     """Metric ids of a template: overall; overall + pillars; or the 54 third-level indicators."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
@@ -42,14 +44,14 @@ def metric_columns(level: str) -> list[str]:
     return [i for i in tree.loc[tree["level"] == 3, "id"] if i != columns.UNNAMED]
 
 
-def _header(metric: str, lang: str) -> str:
+def _header(metric: str, lang: Lang) -> str:
     """Chinese names in ``zh``; ids in ``en`` (economy, economy.innovation.key_fields, …)."""
     if metric == columns.SCORE:
         return "总分" if lang == "zh" else "overall"
     return columns.label(metric, "zh") if lang == "zh" else metric
 
 
-def frame(level: str = "pillars", lang: str = "zh") -> pd.DataFrame:
+def frame(level: Level = "pillars", lang: Lang = "zh") -> pd.DataFrame:
     """The template table: adcode, city, province, then one empty column per metric."""
     c = cities()
     head = ["adcode", "城市", "省份"] if lang == "zh" else ["adcode", "city", "province"]
@@ -59,30 +61,32 @@ def frame(level: str = "pillars", lang: str = "zh") -> pd.DataFrame:
     return out
 
 
-def csv_bytes(level: str = "pillars", lang: str = "zh") -> bytes:
-    """``frame`` as CSV, UTF-8 with BOM (opens correctly in Excel on a Chinese Windows machine)."""
-    return frame(level, lang).to_csv(index=False).encode("utf-8-sig")
+def csv_bytes(level: Level = "pillars", lang: Lang = "zh") -> bytes:
+    """``frame`` as CSV, UTF-8 with BOM (opens correctly in Excel on a Chinese Windows machine),
+    written by the formula-safe ``tabular.to_csv``."""
+    return tabular.to_csv(frame(level, lang))
 
 
-def xlsx_bytes(level: str = "pillars", lang: str = "zh") -> bytes:
-    """An XLSX: sheet 1 has a title row, a blank row and the table; sheet 2 the instructions."""
+def xlsx_bytes(level: Level = "pillars", lang: Lang = "zh") -> bytes:
+    """An XLSX: sheet 1 has a title row, a blank row and the table; sheet 2 the instructions.
+    Every cell is stored by the formula-safe ``tabular.set_cell``."""
     wb = Workbook()
     ws = wb.active
     ws.title = t("di_tpl_sheet_data", lang)
-    ws.append([t("di_tpl_title", lang)])
+    tabular.set_cell(ws["A1"], t("di_tpl_title", lang))
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
     table = frame(level, lang)
-    ws.append(list(table.columns))
+    rows = [list(table.columns), *table.itertuples(index=False, name=None)]
+    for r, row in enumerate(rows, start=3):  # row 2 stays blank
+        for c, value in enumerate(row, start=1):
+            tabular.set_cell(ws.cell(row=r, column=c), value)
     for cell in ws[3]:
         cell.font = Font(bold=True)
-    for row in table.itertuples(index=False):
-        ws.append([None if pd.isna(v) else v for v in row])
     ws.freeze_panes = "D4"
     ws.column_dimensions["A"].width, ws.column_dimensions["C"].width = 10, 16
     notes = wb.create_sheet(t("di_tpl_sheet_help", lang))
-    for line in t("di_tpl_help", lang).split("\n"):
-        notes.append([line])
+    for r, line in enumerate(t("di_tpl_help", lang).split("\n"), start=1):
+        tabular.set_cell(notes.cell(row=r, column=1), line)
     notes.column_dimensions["A"].width = 110
     out = io.BytesIO()
     wb.save(out)

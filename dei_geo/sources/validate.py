@@ -12,16 +12,54 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
 
 from dei_geo.core import columns, places, tabular
 from dei_geo.sources import loader
-from dei_geo.core.i18n import t
+from dei_geo.core.i18n import Lang, t
 
 MISSING = {"", "-", "—", "–", "na", "n/a", "null", "none", "无", "缺失", "暂无"}
 YEARS = (1990, 2100)
 SHOWN = 200  # characters of a cell quoted in a message (the issue's ``value`` keeps it all)
+# issue code → (what is wrong, how to fix it): catalogue keys, one pair per code
+ISSUE_TEXT = {
+    "not_found": ("di_not_found", "di_not_found_fix"),
+    "too_large": ("di_too_large", "di_too_large_fix"),
+    "empty_file": ("di_empty_file", "di_empty_file_fix"),
+    "legacy_xls": ("di_legacy_xls", "di_legacy_xls_fix"),
+    "bad_xlsx": ("di_bad_xlsx", "di_bad_xlsx_fix"),
+    "not_xlsx": ("di_not_xlsx", "di_not_xlsx_fix"),
+    "bad_encoding": ("di_bad_encoding", "di_bad_encoding_fix"),
+    "bad_csv": ("di_bad_csv", "di_bad_csv_fix"),
+    "cell_too_long": ("di_cell_too_long", "di_cell_too_long_fix"),
+    "no_header": ("di_no_header", "di_no_header_fix"),
+    "missing_city_column": ("di_missing_city_column", "di_missing_city_column_fix"),
+    "too_many_columns": ("di_too_many_columns", "di_too_many_columns_fix"),
+    "too_many_rows": ("di_too_many_rows", "di_too_many_rows_fix"),
+    "no_data_rows": ("di_no_data_rows", "di_no_data_rows_fix"),
+    "sheet_not_found": ("di_sheet_not_found", "di_sheet_not_found_fix"),
+    "no_sheet_with_header": ("di_no_sheet_with_header", "di_no_sheet_with_header_fix"),
+    "sheet_in_csv": ("di_sheet_in_csv", "di_sheet_in_csv_fix"),
+    "duplicate_column": ("di_duplicate_column", "di_duplicate_column_fix"),
+    "no_metric_columns": ("di_no_metric_columns", "di_no_metric_columns_fix"),
+    "unknown_column": ("di_unknown_column", "di_unknown_column_fix"),
+    "unnamed_column": ("di_unnamed_column", "di_unnamed_column_fix"),
+    "info_column": ("di_info_column", "di_info_column_fix"),
+    "city_blank": ("di_city_blank", "di_city_blank_fix"),
+    "unknown_city": ("di_unknown_city", "di_unknown_city_fix"),
+    "ambiguous_city": ("di_ambiguous_city", "di_ambiguous_city_fix"),
+    "adcode_city_mismatch": ("di_adcode_city_mismatch", "di_adcode_city_mismatch_fix"),
+    "duplicate_city": ("di_duplicate_city", "di_duplicate_city_fix"),
+    "not_numeric": ("di_not_numeric", "di_not_numeric_fix"),
+    "out_of_range": ("di_out_of_range", "di_out_of_range_fix"),
+    "formula_no_value": ("di_formula_no_value", "di_formula_no_value_fix"),
+    "year_blank": ("di_year_blank", "di_year_blank_fix"),
+    "year_invalid": ("di_year_invalid", "di_year_invalid_fix"),
+}
+Severity = Literal["error", "warning", "info"]  # an error rejects the row (or the file)
+SEVERITY = {"error": "di_level_error", "warning": "di_level_warning", "info": "di_level_info"}
 
 
 def _shown(value):
@@ -41,11 +79,11 @@ class Issue:
     header: str | None = None
     value: str | None = None
     params: dict = field(default_factory=dict)
-    severity: str = "error"  # error | warning | info
+    severity: Severity = "error"
     sheet: str | None = None
 
-    def _fmt(self, lang: str) -> dict:
-        sep = "、" if lang == "zh" else ", "
+    def _fmt(self, lang: Lang) -> dict:
+        sep = t("list_sep", lang)
         params = {k: sep.join(map(str, v)) if isinstance(v, list) else v
                   for k, v in self.params.items()}
         return {"file": self.file, "row": self.row, "column": self.column,
@@ -59,11 +97,15 @@ class Issue:
             return f"{self.column}{self.row}"
         return self.column or (str(self.row) if self.row else "")
 
-    def why(self, lang: str = "zh") -> str:
-        return t(f"di_{self.code}", lang, **self._fmt(lang))
+    def why(self, lang: Lang = "zh") -> str:
+        return t(ISSUE_TEXT[self.code][0], lang, **self._fmt(lang))
 
-    def fix(self, lang: str = "zh") -> str:
-        return t(f"di_{self.code}_fix", lang, **self._fmt(lang))
+    def fix(self, lang: Lang = "zh") -> str:
+        return t(ISSUE_TEXT[self.code][1], lang, **self._fmt(lang))
+
+    def level(self, lang: Lang = "zh") -> str:
+        """The severity in words: 错误/Error, 提示/Warning, 说明/Note."""
+        return t(SEVERITY[self.severity], lang)
 
 
 @dataclass(frozen=True)
@@ -88,38 +130,39 @@ class Report:
         """True when nothing is rejected (warnings and notes allowed)."""
         return not self.errors
 
-    def issues_frame(self, lang: str = "zh") -> pd.DataFrame:
+    def issues_frame(self, lang: Lang = "zh") -> pd.DataFrame:
         """One line per issue with localised column names (file, sheet, row, column, value, why, fix)."""
         keys = ["di_col_file", "di_col_sheet", "di_col_row", "di_col_column", "di_col_value",
                 "di_col_level", "di_col_why", "di_col_fix"]
         rows = [[i.file, i.sheet or "", i.row, i.cell, "" if i.value is None else i.value,
-                 t(f"di_level_{i.severity}", lang), i.why(lang), i.fix(lang)] for i in self.issues]
+                 i.level(lang), i.why(lang), i.fix(lang)] for i in self.issues]
         out = pd.DataFrame(rows, columns=[t(k, lang) for k in keys])
         out[t("di_col_row", lang)] = out[t("di_col_row", lang)].astype("Int64")
         return out
 
-    def rejected_frame(self, lang: str = "zh") -> pd.DataFrame:
+    def rejected_frame(self, lang: Lang = "zh") -> pd.DataFrame:
         """The rejected rows as written in the file, with their Excel row and every reason."""
         out = self.rejected.copy()
         reasons = {}
         for i in self.errors:
             if i.row is not None:
                 reasons.setdefault(i.row, []).append(f"{i.cell}: {i.why(lang)} {i.fix(lang)}")
-        out.insert(1, t("di_col_why", lang), ["；".join(reasons.get(r, [])) for r in out["row"]],
+        sep = t("clause_sep", lang)
+        out.insert(1, t("di_col_why", lang), [sep.join(reasons.get(r, [])) for r in out["row"]],
                    allow_duplicates=True)
         return out.rename(columns={"row": t("di_col_row", lang)})
 
-    def rejected_csv(self, lang: str = "zh") -> bytes:
+    def rejected_csv(self, lang: Lang = "zh") -> bytes:
         """``rejected_frame`` as CSV, UTF-8 with BOM (opens correctly in Excel); cells from the
         user's file that Excel would run as a formula (``=cmd|…``) are neutralised."""
         return tabular.to_csv(self.rejected_frame(lang))
 
-    def issues_csv(self, lang: str = "zh") -> bytes:
+    def issues_csv(self, lang: Lang = "zh") -> bytes:
         """``issues_frame`` as CSV, UTF-8 with BOM, formula-like text (values quoted from the
         file) neutralised."""
         return tabular.to_csv(self.issues_frame(lang))
 
-    def to_dict(self, lang: str = "zh") -> dict:
+    def to_dict(self, lang: Lang = "zh") -> dict:
         """JSON-ready summary and every issue."""
         return {
             "file": self.file, "sheet": self.sheet, "encoding": self.encoding,
@@ -130,7 +173,7 @@ class Report:
                         "why": i.why(lang), "fix": i.fix(lang)} for i in self.issues],
         }
 
-    def summary(self, lang: str = "zh") -> str:
+    def summary(self, lang: Lang = "zh") -> str:
         return t("di_summary", lang, file=self.file, accepted=len(self.table),
                  rejected=len(self.rejected), errors=len(self.errors),
                  warnings=len(self.issues) - len(self.errors))

@@ -8,8 +8,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dei_geo.analysis import compare
+from dei_geo.core import tabular
 from dei_geo.sources import datasets
 from dei_geo.core import places
+from dei_geo.wording import compare as compare_words
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -21,7 +23,7 @@ def ds():
 
 @pytest.fixture(scope="module")
 def frame(ds):
-    return compare.table(compare.cards(ds, [330100, 341600, 542500]))
+    return compare_words.table(compare.cards(ds, [330100, 341600, 542500]))
 
 
 def test_one_row_per_city_in_the_order_picked(frame):
@@ -36,7 +38,7 @@ def test_one_row_per_city_in_the_order_picked(frame):
 
 
 def test_english_columns(ds):
-    en = compare.table(compare.cards(ds, [330100, 310100], "en"), "en")
+    en = compare_words.table(compare.cards(ds, [330100, 310100], "en"), "en")
     assert {"City", "Score", "Rank", "Digital economy", "Nearest tier-1 city"} <= set(en.columns)
 
 
@@ -56,7 +58,7 @@ def test_unknown_city(ds):
 
 
 def test_csv_opens_in_excel_on_chinese_windows(frame):
-    data = compare.csv_bytes(frame)
+    data = tabular.to_csv(frame)  # what the comparison download writes
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel would otherwise read GBK
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")

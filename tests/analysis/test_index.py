@@ -12,6 +12,7 @@ from dei_geo import cli
 from dei_geo.core import columns, places
 from dei_geo.sources import datasets
 from dei_geo.maps import web
+from dei_geo.wording import change as change_words, index as index_words
 
 HZ, NB = places.resolve("杭州"), places.resolve("宁波")
 
@@ -161,10 +162,10 @@ def test_a_supplied_overall_with_incomplete_children_is_kept_under_every_missing
     assert ("note_kept", {"node": "score", "n": 2}) in result.notes
     (absent,) = [p for k, p in result.notes if k == "note_absent"]
     assert absent["effect"] == "kept"
-    text = " ".join(result.messages("zh"))
+    text = " ".join(index_words.messages(result, "zh"))
     assert "也能由其子项计算" not in text and "相差" not in text
     assert "2 个城市的子项不全，沿用表中填报值" in text and "沿用填报值" in text
-    assert "supplied value is kept" in " ".join(result.messages("en"))
+    assert "supplied value is kept" in " ".join(index_words.messages(result, "en"))
 
 
 @pytest.mark.parametrize("missing", index.MISSING)
@@ -299,7 +300,9 @@ def test_compare_with_the_bundled_data(bundled):
     assert diff.loc[HZ, "rank_base"] == 2 and diff.loc[HZ, "rank_other"] == 1
     assert diff.loc[HZ, "rank_change"] == 1
     assert pd.isna(diff.loc[places.resolve("亳州"), "change"])  # conflicting rows: no single score
-    assert "DEI 2023" in diff.loc[places.resolve("亳州"), "note"]
+    assert diff.loc[places.resolve("亳州"), "no_value"] == "base"
+    notes = change_words.notes(diff, bundled.label, mine.label, "zh")
+    assert "DEI 2023" in notes.loc[places.resolve("亳州")]
     assert pd.isna(diff.loc[659001, "change"])  # 石河子 was not evaluated in 2023
     assert len(diff) == 255 + 1  # every bundled city, plus 石河子
     pm = web.prepare_map(change.with_change(mine, bundled), metric="change", scheme="quantiles", k=3,

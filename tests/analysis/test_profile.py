@@ -12,6 +12,7 @@ from dei_geo.sources import boundaries, datasets
 from dei_geo import cli
 from dei_geo.core import places
 from dei_geo.analysis import profile
+from dei_geo.wording import profile as profile_words
 
 
 @pytest.fixture(scope="module")
@@ -152,12 +153,12 @@ def test_unknown_adcode_is_a_clear_error(ds):
 
 
 def test_text_card(ds):
-    text = profile.to_text(profile.city_profile(ds, 330100))
+    text = profile_words.to_text(profile.city_profile(ds, 330100))
     assert "杭州（杭州市）" in text and "92.9" in text and "2 / 257" in text
     assert "数字社会: 报告未公布" in text and "最近的一线城市：上海" in text
-    ali = profile.to_text(profile.city_profile(ds, 542500))
+    ali = profile_words.to_text(profile.city_profile(ds, 542500))
     assert "未参评" in ali and "日喀则 未参评" in ali
-    assert "第163名 47.4分; 第203名 42.7分" in profile.to_text(profile.city_profile(ds, 341600))
+    assert "第163名 47.4分; 第203名 42.7分" in profile_words.to_text(profile.city_profile(ds, 341600))
 
 
 def test_cli_json_is_the_card(ds, capsys):

@@ -12,6 +12,7 @@ from dei_geo.sources import boundaries, datasets
 from dei_geo import cli
 from dei_geo.core import places
 from dei_geo.analysis import regions
+from dei_geo.wording import regions as region_words
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +169,8 @@ def test_national_row_is_all_scored_cities(ds):
 
 
 def test_core_claim_equal_weights_and_reproducible(ds):
-    claim = regions.core_claim(ds).set_index("region")
+    claim = regions.core_claim(ds)
+    claim = claim.set_index(region_words.names(claim, "zh"))
     s = ds.scores.set_index("adcode")["score"]
     yrd = s.reindex(_cluster("长三角城市群").counted["adcode"]).dropna()
     assert claim.at["长三角城市群", "mean"] == pytest.approx(yrd.mean())
@@ -181,16 +183,16 @@ def test_core_claim_equal_weights_and_reproducible(ds):
 def test_summaries_are_generated_from_the_numbers(ds, table):
     nat = regions.region_table(ds, []).iloc[0]
     row = table.loc["成渝城市群"]
-    zh, en = regions.describe(row, nat, "zh"), regions.describe(row, nat, "en")
+    zh, en = region_words.describe(row, nat, "zh"), region_words.describe(row, nat, "en")
     assert zh.startswith("成渝城市群：成员 16 个") and "低 3.3 分" in zh and "重庆、成都（平均）" in zh
     assert en.startswith("Chengdu–Chongqing cluster") and "3.3 points below" in en
     decay = {"slope": -2.0, "per_doubling": -2 * np.log(2), "ci_low": -3.0, "ci_high": -1.0, "n": 12,
              "max_km": 300}
-    assert "-1.4 分（95% 区间 -2.1 至 -0.7）" in regions.describe(row, nat, "zh", decay)
+    assert "-1.4 分（95% 区间 -2.1 至 -0.7）" in region_words.describe(row, nat, "zh", decay)
 
 
 def test_report_is_strict_json(ds):
-    rep = regions.report(ds, r_km=None, lang="en")
+    rep = regions.report(ds, r_km=None)
     text = json.dumps(rep, allow_nan=False, ensure_ascii=False)
     assert len(rep["regions"]) == 30 and "长三角城市群" in text
     assert rep["core_claim"]["weighting"].startswith("equal weight")
@@ -249,14 +251,15 @@ def test_small_datasets_still_get_region_tables_and_the_claim(ds, n, start):
     small = _subset(ds, n, start)
     table = regions.region_table(small, regions.all_regions())
     assert table.iloc[0]["scored"] == n and len(table) == 1 + 10 + 20 + 26
-    claim = regions.core_claim(small, draws=99).set_index("region")
+    claim = regions.core_claim(small, draws=99)
+    claim = claim.set_index(region_words.names(claim, "zh"))
     together = claim.loc["四大核心城市群合计"]
     if n == 8:  # all eight are in the four cores: every random set is the whole set
         assert together["scored"] == 8 and together["p_random"] == 1.0
         assert claim.at["长三角城市群", "scored"] == 4 and 0 < claim.at["长三角城市群", "p_random"] < 1
     else:
         assert (claim["scored"] == 0).all() and claim["p_random"].isna().all()
-    json.dumps(regions.report(small, lang="en"), allow_nan=False)
+    json.dumps(regions.report(small), allow_nan=False)
 
 
 def test_summary_says_no_significant_decay(ds, table):
@@ -264,8 +267,8 @@ def test_summary_says_no_significant_decay(ds, table):
     row = table.loc["成渝城市群"]
     decay = {"slope": -3.1, "per_doubling": -3.1 * np.log(2), "ci_low": -10.7, "ci_high": 4.4, "n": 20,
              "max_km": 300, "significant": False, "fade_km": np.nan}
-    assert "无显著衰减" in regions.describe(row, nat, "zh", decay)
-    assert "no significant decay" in regions.describe(row, nat, "en", decay)
+    assert "无显著衰减" in region_words.describe(row, nat, "zh", decay)
+    assert "no significant decay" in region_words.describe(row, nat, "en", decay)
 
 
 def _fields(spec):

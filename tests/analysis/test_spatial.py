@@ -15,6 +15,7 @@ from dei_geo import cli
 from dei_geo.sources import datasets
 from dei_geo.core import places
 from dei_geo.analysis import regions, spatial
+from dei_geo.wording import spatial as spatial_words
 
 
 @pytest.fixture(scope="module")
@@ -179,12 +180,14 @@ def test_cli_spillover_json(capsys):
 
 
 def test_city_card_lists_regions_and_lisa_class(ds, dei):
-    card = spatial.city_card(ds, places.resolve("咸阳"), "zh", dei)
+    facts = spatial.city_card(ds, places.resolve("咸阳"), dei)
+    assert facts["regions"][0]["membership"] == "partial" and facts["lisa"] in spatial.LISA_CLASSES
+    card = spatial_words.city_card(facts, "zh")
     assert card["regions"] == [{"id": "circle:西安都市圈", "kind": "都市圈", "name": "西安都市圈",
                                 "membership": "部分纳入"}]
     assert card["lisa"] in {"高-高", "低-低", "高-低", "低-高", "不显著"} and 0 < card["p_lisa"] <= 1
-    assert spatial.city_card(ds, places.resolve("海口"), "en", dei)["island"] is True
-    assert spatial.city_card(ds, places.resolve("阿里地区"), "en", dei) == {"regions": []}  # not evaluated
+    assert spatial.city_card(ds, places.resolve("海口"), dei)["island"] is True
+    assert spatial.city_card(ds, places.resolve("阿里地区"), dei) == {"regions": []}  # not evaluated
 
 
 # --- decay significance and small datasets ------------------------------------------------------
@@ -211,8 +214,8 @@ def test_small_datasets_skip_spillover_with_a_reason_and_keep_the_rings(ds, n, s
     with pytest.raises(spatial.TooFewUnits, match="too few") as err:
         spatial.dei_spillover(small)
     assert (err.value.n, err.value.need) == (n, spatial.MIN_UNITS)
-    assert spatial.too_few(small, lang="zh") == f"空间溢出统计（Moran's I、LISA、Gi*）至少需要 30 个有得分的城市，当前数据只有 {n} 个，已跳过。"
-    assert f"need at least 30 scored cities; this dataset has {n}" in spatial.too_few(small, lang="en")
+    assert spatial_words.too_few(spatial.too_few(small), "zh") == f"空间溢出统计（Moran's I、LISA、Gi*）至少需要 30 个有得分的城市，当前数据只有 {n} 个，已跳过。"
+    assert f"need at least 30 scored cities; this dataset has {n}" in spatial_words.too_few(spatial.too_few(small), "en")
     assert spatial.too_few(ds) is None
     rings, cores = spatial.cores_table(small)
     assert "significant" in cores.columns and "fade_km" in cores.columns

@@ -138,3 +138,17 @@ def test_clean_removes_what_a_person_cannot_see(text, cleaned):
 
 def test_resolve_ignores_invisible_characters_and_float_codes():
     assert resolve("杭\u200b州") == resolve("330100.0") == resolve(330100.0) == 330100
+
+
+def test_lookup_is_the_one_exact_resolution():
+    from dei_geo.core import places, search
+
+    assert places.lookup("杭\u200b州") == places.lookup(330100.0) == (330100,)
+    assert places.lookup("suzhou") == (320500, 341300) and places.lookup("杭洲") == ()
+    for text in ("hangzhou", "suzhou", "杭洲", "xyzzy", ""):
+        match = search.find(text)
+        assert (match.adcode,) == places.lookup(text) or match.adcode is None
+        assert match.ambiguous == (len(places.lookup(text)) > 1)
+    with pytest.raises(UnknownPlace) as err:  # the suggestions are the caller's
+        resolve("杭洲", suggest=lambda q: ["X"])
+    assert err.value.suggestions == ["X"]

@@ -13,7 +13,7 @@ from pyproj import Geod
 
 from dei_geo.maps import assets, export, web, overlays, selection
 from dei_geo.sources import datasets
-from dei_geo.core import places
+from dei_geo.core import i18n, places
 from dei_geo.analysis import regions, spatial
 
 
@@ -90,7 +90,7 @@ def test_every_string_is_escaped(ds, monkeypatch):
     evil = "<img src=x onerror=alert(1)>"
     real = regions.circles
     monkeypatch.setattr(regions, "circles", lambda: [dataclasses.replace(real()[0], name=evil, source=evil)])
-    monkeypatch.setitem(overlays.t.__globals__["STRINGS"], "lyr_cores", {"zh": evil, "en": evil})
+    monkeypatch.setitem(i18n.catalogue("zh"), "lyr_cores", evil)
     built = overlays.prepare(ds, "zh")
     html = _html(ds, overlays.build(built))
     # JSON carries "<" as \u003c: the raw tag must appear in neither form, only HTML-escaped
