@@ -18,8 +18,8 @@ import folium
 import geopandas as gpd
 import shapely
 
-from dei_geo.sources import datasets
 from dei_geo.maps import export, web
+from dei_geo.sources import datasets
 
 
 def ours() -> dict:
@@ -78,7 +78,8 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---|")
     for name, r in results.items():
         warm = "—" if r["warm_s"] != r["warm_s"] else f"{r['warm_s']:.2f} s"
-        print(f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['cold_s']:.2f} s | {warm} | {r['vertices']:,} | {r['offline']} |")
+        print(f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['cold_s']:.2f} s | {warm} | {r['vertices']:,} "
+              f"| {r['offline']} |")
     return 0
 
 

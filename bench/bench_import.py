@@ -18,9 +18,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from dei_geo.sources import boundaries, validate
-from dei_geo.core import columns, places
 from dei_geo.analysis import index
+from dei_geo.core import columns, places
+from dei_geo.sources import boundaries, validate
 
 HEADER = ["城市", "年份", "总分", "数字基础设施", "数字经济", "数字社会", "数字政府", "数字生态"]
 

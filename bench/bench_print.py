@@ -16,10 +16,11 @@ import tempfile
 import time
 
 import shapely
+from bench_export import naive as naive_html  # same folder
+from bench_export import ours as ours_html
 
-from bench_export import naive as naive_html, ours as ours_html  # same folder
+from dei_geo.maps import print_map, web
 from dei_geo.sources import datasets
-from dei_geo.maps import web, print_map
 
 
 def _best(fn, n=3) -> float:

@@ -49,9 +49,9 @@ def server(rounds: int) -> list[str]:
     from streamlit.proto.WidgetStates_pb2 import WidgetState
     from streamlit.testing.v1 import AppTest
 
-    from dei_geo.sources import datasets
-    from dei_geo.maps import web
     from dei_geo.core import places
+    from dei_geo.maps import web
+    from dei_geo.sources import datasets
 
     features = {f["id"]: f for f in web.prepare_map(datasets.load_dei_2023()).cities["features"]}
     at = AppTest.from_file(str(APP), default_timeout=120)
@@ -103,8 +103,8 @@ def browser(rounds: int) -> list[str]:
     from playwright.sync_api import sync_playwright
     from shapely.ops import polylabel
 
-    from dei_geo.sources import boundaries
     from dei_geo.core import places
+    from dei_geo.sources import boundaries
 
     units = boundaries.layer("cities", "web").set_index("adcode")
 

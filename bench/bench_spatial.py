@@ -27,8 +27,8 @@ import shapely
 from esda import G_Local, Moran, Moran_Local
 from shapely.geometry import shape
 
-from dei_geo.sources import datasets
 from dei_geo.analysis import regions, spatial
+from dei_geo.sources import datasets
 
 PERMUTATIONS = 999
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import dataclasses
+import signal
 import sys
 import unicodedata
 from pathlib import Path
@@ -41,8 +41,8 @@ def _cmd_data_places(args) -> int:
 
 def _cmd_export(args) -> int:
     from dei_geo.core import columns
-    from dei_geo.sources import datasets
     from dei_geo.maps import export, web
+    from dei_geo.sources import datasets
 
     out = Path(args.out)
     suffix = out.suffix.lower()
@@ -96,8 +96,8 @@ def _overlays(args, ds: Dataset, prepared: PreparedMap):
 
 def _write_print_map(args, prepared, out: Path) -> None:
     """PNG/SVG print map (issue 6): national, one province (--province) or a region (--region)."""
-    from dei_geo.sources import datasets
     from dei_geo.maps import print_map
+    from dei_geo.sources import datasets
 
     view = print_map.NATIONAL
     if args.province:
@@ -110,10 +110,11 @@ def _write_print_map(args, prepared, out: Path) -> None:
 def _cmd_profile(args) -> int:
     import json
 
-    from dei_geo.sources import datasets
     from dei_geo.analysis import profile, spatial
     from dei_geo.core import search
-    from dei_geo.wording import profile as profile_words, spatial as spatial_words
+    from dei_geo.sources import datasets
+    from dei_geo.wording import profile as profile_words
+    from dei_geo.wording import spatial as spatial_words
 
     ds = datasets.load_dei_2023()
     adcode = search.resolve(args.city)
@@ -132,8 +133,8 @@ def _cmd_profile(args) -> int:
 def _cmd_regions(args) -> int:
     import json
 
-    from dei_geo.sources import datasets
     from dei_geo.analysis import regions, spatial
+    from dei_geo.sources import datasets
     from dei_geo.wording import regions as region_words
 
     ds = datasets.load_dei_2023()
@@ -170,8 +171,8 @@ _SPILLOVER_OPTIONS = ("metric", "weights", "k", "permutations", "alpha", "seed")
 def _cmd_spillover(args) -> int:
     import json
 
-    from dei_geo.sources import datasets
     from dei_geo.analysis import spatial
+    from dei_geo.sources import datasets
 
     given = {name: getattr(args, name) for name in _SPILLOVER_OPTIONS}  # None: spatial's default
     rep = spatial.report(datasets.load_dei_2023(),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dei_geo.analysis.profile import CityCard, city_profile
 from dei_geo.core import places
 from dei_geo.sources.datasets import Dataset
-from dei_geo.analysis.profile import CityCard, city_profile
 
 MIN_CITIES, MAX_CITIES = 2, 5
 

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dei_geo.sources import boundaries
 from dei_geo.core import places
+from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
 
 ALBERS_CHINA = boundaries.ALBERS_CHINA

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
+from dei_geo.core import paths, places
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
-from dei_geo.core import paths, places
 
 REGIONS = paths.DATA / "regions"
 ALBERS = boundaries.ALBERS_CHINA

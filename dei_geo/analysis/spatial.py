@@ -25,8 +25,8 @@ from esda import G_Local, Moran, Moran_Local
 from libpysal.graph import Graph
 from scipy import stats
 
-from dei_geo.sources import boundaries
 from dei_geo.analysis import regions
+from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
 
 PERMUTATIONS = 999
@@ -302,8 +302,8 @@ def decay(ds: Dataset, adcode: int, metric: str = "overall", max_km: float = RIN
     ``slope`` b with its 95% interval (``ci_low``, ``ci_high``), ``per_doubling`` = b·ln 2 (points
     per doubling of distance), ``r2``, ``n``; ``significant``: the interval excludes 0; ``fade_km``:
     where the fitted line meets the national mean, if the decay is significant and the point is
-    inside the fitted range (else NaN: no fade distance is claimed for a slope that may be 0). 深圳 2023: b = −11.1 (−16.2 to −5.9), 20 cities,
-    fade at 135 km.
+    inside the fitted range (else NaN: no fade distance is claimed for a slope that may be 0).
+    深圳 2023: b = −11.1 (−16.2 to −5.9), 20 cities, fade at 135 km.
     """
     national = ds.scores[column(ds, metric)].mean()
     return _decay(around(ds, adcode, metric, max_km), national, max_km)

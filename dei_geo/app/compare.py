@@ -7,12 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import compare
+from dei_geo.app.state import Ctx
 from dei_geo.core import places, tabular
 from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import BAR_COLOR
 from dei_geo.wording import compare as compare_words
-
-from dei_geo.app.state import Ctx
 
 KEY = "compare_cities"
 

@@ -12,17 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import change, index
-from dei_geo.core import columns, tabular
-from dei_geo.sources import loader, template, validate
-from dei_geo.maps import web
-from dei_geo.sources.datasets import Dataset
-from dei_geo.core.i18n import Lang, t
-from dei_geo.core.theme import Scheme
-from dei_geo.wording import change as change_words, index as index_words
-
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
 from dei_geo.app.text import plain
+from dei_geo.core import columns, tabular
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import Scheme
+from dei_geo.maps import web
+from dei_geo.sources import loader, template, validate
+from dei_geo.sources.datasets import Dataset
+from dei_geo.wording import change as change_words
+from dei_geo.wording import index as index_words
 
 # codes → catalogue keys
 TEMPLATE_LEVEL = {"overall": "di_tpl_level_overall", "pillars": "di_tpl_level_pillars",

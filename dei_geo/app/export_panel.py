@@ -5,13 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dei_geo.maps import web, print_map
-from dei_geo.core import places, tabular
-from dei_geo.app import tables
-from dei_geo.core.i18n import t
-
-from dei_geo.app import state
+from dei_geo.app import state, tables
 from dei_geo.app.state import Ctx
+from dei_geo.core import places, tabular
+from dei_geo.core.i18n import t
+from dei_geo.maps import print_map, web
 
 
 def _scopes(ctx: Ctx) -> dict[str, print_map.View]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dei_geo.maps import assets, classify, export, web, markup, overlays, selection
-from dei_geo.sources import boundaries
+from dei_geo.app import compare, data_panel, export_panel, overview, profile, regions_panel, selected, state, widgets
 from dei_geo.core import columns, theme
 from dei_geo.core.i18n import LANGS, t
-from dei_geo.app import compare, data_panel, export_panel, overview, profile, regions_panel, selected, state, widgets
+from dei_geo.maps import assets, classify, export, markup, overlays, selection, web
+from dei_geo.sources import boundaries
 
 SCHEME_LABEL = {"tiers": "scheme_tiers", "quantiles": "scheme_quantiles",
                 "natural_breaks": "scheme_natural_breaks"}  # classify.SCHEMES → catalogue key

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dei_geo.app import tables
-from dei_geo.core.i18n import t
-
 from dei_geo.app.state import Ctx
+from dei_geo.core.i18n import t
 
 
 def render(ctx: Ctx, units: int) -> None:

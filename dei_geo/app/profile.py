@@ -6,14 +6,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dei_geo.core.i18n import Lang, t
-from dei_geo.core.theme import BAR_COLOR, CHART_CONTEXT
 from dei_geo.analysis.profile import city_profile
-from dei_geo.wording import spatial as spatial_words
-from dei_geo.wording.profile import region_lines, score_label
-
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import BAR_COLOR, CHART_CONTEXT
+from dei_geo.wording import spatial as spatial_words
+from dei_geo.wording.profile import region_lines, score_label
 
 CITY_COLOR, CONTEXT_COLOR = BAR_COLOR, CHART_CONTEXT  # the city; its province and the nation
 

@@ -13,16 +13,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dei_geo.core import places, tabular
 from dei_geo.analysis import regions, spatial
-from dei_geo.core.i18n import Lang, t
-from dei_geo.sources.datasets import Dataset
-from dei_geo.core.theme import AXIS_COLOR, BAR_COLOR, FIT_COLOR, LISA_COLORS, MEAN_COLOR, NS_COLOR
-from dei_geo.wording import regions as region_words, spatial as spatial_words
-
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
+from dei_geo.core import places, tabular
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import AXIS_COLOR, BAR_COLOR, FIT_COLOR, LISA_COLORS, MEAN_COLOR, NS_COLOR
 from dei_geo.maps.overlays import CONFIDENCE
+from dei_geo.sources.datasets import Dataset
+from dei_geo.wording import regions as region_words
+from dei_geo.wording import spatial as spatial_words
 
 STAT_LABEL = {  # region_table column → catalogue key, in the order shown
     "members": "reg_col_members", "evaluated": "reg_col_evaluated", "scored": "reg_col_scored",

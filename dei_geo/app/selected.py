@@ -10,11 +10,10 @@ from functools import lru_cache
 
 import streamlit as st
 
-from dei_geo.core import places, search
-from dei_geo.maps import selection
-from dei_geo.core.i18n import Lang, t
-
 from dei_geo.app.text import plain
+from dei_geo.core import places, search
+from dei_geo.core.i18n import Lang, t
+from dei_geo.maps import selection
 
 KEY = "selected_city"      # the adcode, or None
 PARAM = "city"             # query parameter

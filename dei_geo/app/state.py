@@ -7,12 +7,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dei_geo.sources import datasets
-from dei_geo.maps import web, overlays
 from dei_geo.analysis import spatial
-from dei_geo.sources.datasets import Dataset
 from dei_geo.core.i18n import Lang
 from dei_geo.core.theme import Scheme
+from dei_geo.maps import overlays, web
+from dei_geo.sources import datasets
+from dei_geo.sources.datasets import Dataset
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dei_geo.core import places
-from dei_geo.sources.datasets import Dataset, tier_summary
 from dei_geo.core.i18n import Lang, t
+from dei_geo.sources.datasets import Dataset, tier_summary
 
 
 def _tier_names(ds: Dataset, lang: Lang) -> dict:

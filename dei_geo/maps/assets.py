@@ -9,7 +9,7 @@ hand it over inline (exported HTML) or as ``data:`` URLs (streamlit-folium loads
 from __future__ import annotations
 
 import base64
-from functools import lru_cache
+from functools import cache
 
 import folium
 
@@ -21,7 +21,7 @@ class AssetMissing(RuntimeError):
     """An asset URL folium uses is not shipped by folium-offline (version mismatch)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset_text(url: str) -> str:
     """The text of the asset folium would fetch from ``url``."""
     from offlinefolium.elements import _res  # URL -> file text, as shipped by folium-offline
@@ -70,7 +70,7 @@ def take_assets(m: folium.Map) -> tuple[list[str], list[str]]:
     return js, css
 
 
-@lru_cache(maxsize=None)
+@cache
 def data_url(url: str, mime: str) -> str:
     """A ``data:`` URL carrying the asset behind ``url``."""
     payload = base64.b64encode(asset_text(url).encode("utf-8")).decode("ascii")

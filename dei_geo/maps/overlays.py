@@ -25,19 +25,29 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point
 
+from dei_geo.analysis import regions, spatial
+from dei_geo.core import places
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import (
+    CIRCLE_COLOR,
+    CLUSTER_COLOR,
+    CORE_COLORS,
+    GI_COLORS,
+    ISLAND_EDGE,
+    LAYER_KEYS,
+    LISA_COLORS,
+    LOW_CONFIDENCE_COLOR,
+    NS_COLOR,
+    RADIUS_COLOR,
+    RING_COLOR,
+    WARNING_COLOR,
+    WHITE,
+)
+from dei_geo.maps.assets import walk
+from dei_geo.maps.markup import esc
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
-from dei_geo.core import places
-from dei_geo.analysis import regions, spatial
-from dei_geo.maps.assets import walk
-from dei_geo.core.i18n import Lang, t
-from dei_geo.maps.markup import esc
 from dei_geo.wording import spatial as spatial_words
-from dei_geo.core.theme import (
-    CIRCLE_COLOR, CLUSTER_COLOR, CORE_COLORS, GI_COLORS, ISLAND_EDGE, LISA_COLORS,
-    LOW_CONFIDENCE_COLOR, NS_COLOR, RADIUS_COLOR, RING_COLOR, WARNING_COLOR, WHITE,
-)
-from dei_geo.core.theme import LAYER_KEYS
 
 KEYS = LAYER_KEYS  # the layers, in the order ``prepare`` returns them
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -29,14 +29,24 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from dei_geo.sources import boundaries
 from dei_geo.core import places
 from dei_geo.core.i18n import t
 from dei_geo.core.theme import (
-    COAST_COLOR, CONTEXT_COLOR, CREDIT_INK, EDGE_COLOR, INK, LEGEND_FRAME, MARITIME_COLOR,
-    PRINT_DPI, PROVINCE_COLOR, RIM_COLOR, SUBTITLE_INK, WHITE,
+    COAST_COLOR,
+    CONTEXT_COLOR,
+    CREDIT_INK,
+    EDGE_COLOR,
+    INK,
+    LEGEND_FRAME,
+    MARITIME_COLOR,
+    PRINT_DPI,
+    PROVINCE_COLOR,
+    RIM_COLOR,
+    SUBTITLE_INK,
+    WHITE,
 )
 from dei_geo.maps.web import PreparedMap
+from dei_geo.sources import boundaries
 
 NATIONAL_CRS = boundaries.ALBERS_CHINA
 SANSHA = 460300  # 三沙市: drawn only in the inset
@@ -82,7 +92,7 @@ def cjk_family(manager=None) -> str:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _charmap(family: str) -> frozenset[int]:
     path = font_manager.findfont(FontProperties(family=family), fallback_to_default=False)
     return frozenset(font_manager.get_font(path).get_charmap())

@@ -15,23 +15,36 @@ from binascii import hexlify
 from contextlib import contextmanager
 from dataclasses import dataclass
 from os import urandom
+from string import Template as TextTemplate
 
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from dei_geo.core import columns, places
+from dei_geo.core import tiers as tiers_mod
+from dei_geo.core.i18n import Lang, t
+from dei_geo.core.theme import (
+    CONFLICT_COLOR,
+    CREDIT_INK,
+    DEFAULT_K,
+    DEFAULT_SCHEME,
+    HIGHLIGHT_COLOR,
+    INK,
+    LINE_COLOR,
+    MISSING_COLOR,
+    MISSING_LINE,
+    MUTED_INK,
+    SWATCH_EDGE,
+    UNSCORED_COLOR,
+    WHITE,
+    Scheme,
+)
+from dei_geo.maps import classify as classify_mod
+from dei_geo.maps.markup import esc, js_string
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
-from dei_geo.maps import classify as classify_mod
-from dei_geo.core import columns, places, tiers as tiers_mod
-from dei_geo.core.i18n import Lang, t
-from dei_geo.core.theme import DEFAULT_K, DEFAULT_SCHEME, Scheme
-from dei_geo.core.theme import (
-    CONFLICT_COLOR, CREDIT_INK, HIGHLIGHT_COLOR, INK, LINE_COLOR, MISSING_COLOR, MISSING_LINE,
-    MUTED_INK, SWATCH_EDGE, UNSCORED_COLOR, WHITE,
-)
-from dei_geo.maps.markup import esc, js_string
 
 MISSING_LABEL = {"missing": "di_metric_missing",  # ds.meta["missing_metric"] → catalogue key
                  "unpublished": "di_metric_unpublished"}
@@ -278,19 +291,19 @@ class _AttributionPrefix(MacroElement):
     )
 
 
-CSS = """<style>
-.leaflet-container { background: %(paper)s; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
+CSS = TextTemplate("""<style>
+.leaflet-container { background: $paper; font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; }
 .dei-legend, .dei-title { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; color: %(ink)s; }
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; color: $ink; }
 .dei-title { font-size: 15px; font-weight: 600; }
-.dei-title small { display: block; font-weight: 400; font-size: 11px; color: %(credit)s; }
+.dei-title small { display: block; font-weight: 400; font-size: 11px; color: $credit; }
 .dei-legend i { display: inline-block; width: 16px; height: 11px; margin-right: 6px;
-  vertical-align: -1px; border: 1px solid %(swatch)s; }
-.dei-legend i.conflict { background: transparent !important; border: 2px dashed %(conflict)s; }
-.dei-legend .n { color: %(muted)s; margin-left: 4px; }
+  vertical-align: -1px; border: 1px solid $swatch; }
+.dei-legend i.conflict { background: transparent !important; border: 2px dashed $conflict; }
+.dei-legend .n { color: $muted; margin-left: 4px; }
 .dei-legend .head { font-weight: 600; margin-bottom: 2px; }
-</style>""" % {"paper": WHITE, "ink": INK, "credit": CREDIT_INK, "swatch": SWATCH_EDGE,
-               "conflict": CONFLICT_COLOR, "muted": MUTED_INK}
+</style>""").substitute(paper=WHITE, ink=INK, credit=CREDIT_INK, swatch=SWATCH_EDGE,
+                       conflict=CONFLICT_COLOR, muted=MUTED_INK)
 
 
 def legend_html(prepared: PreparedMap) -> str:

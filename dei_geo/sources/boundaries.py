@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -34,13 +34,13 @@ def _path(name: str, root: Path) -> Path:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def manifest(root: Path = paths.GEODATA) -> dict:
     """The build manifest (source version, tolerances, vertex counts, checksums)."""
     return json.loads(_path("manifest.json", root).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str, root: Path) -> gpd.GeoDataFrame:
     return gpd.read_parquet(_path(f"{name}.parquet", root))
 

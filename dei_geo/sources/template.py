@@ -16,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dei_geo.core import columns, places, tabular
-from dei_geo.sources import datasets
 from dei_geo.core.i18n import Lang, t
+from dei_geo.sources import datasets
 
 Level = Literal["overall", "pillars", "indicators"]  # which metric columns a template has
 LEVELS: tuple[Level, ...] = ("overall", "pillars", "indicators")

@@ -17,8 +17,8 @@ from typing import Literal
 import pandas as pd
 
 from dei_geo.core import columns, places, tabular
-from dei_geo.sources import loader
 from dei_geo.core.i18n import Lang, t
+from dei_geo.sources import loader
 
 MISSING = {"", "-", "—", "–", "na", "n/a", "null", "none", "无", "缺失", "暂无"}
 YEARS = (1990, 2100)

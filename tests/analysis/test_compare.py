@@ -8,9 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dei_geo.analysis import compare
-from dei_geo.core import tabular
+from dei_geo.core import places, tabular
 from dei_geo.sources import datasets
-from dei_geo.core import places
 from dei_geo.wording import compare as compare_words
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")

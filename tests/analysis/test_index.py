@@ -7,12 +7,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dei_geo.analysis import change, index
 from dei_geo import cli
+from dei_geo.analysis import change, index
 from dei_geo.core import columns, places
-from dei_geo.sources import datasets
 from dei_geo.maps import web
-from dei_geo.wording import change as change_words, index as index_words
+from dei_geo.sources import datasets
+from dei_geo.wording import change as change_words
+from dei_geo.wording import index as index_words
 
 HZ, NB = places.resolve("杭州"), places.resolve("宁波")
 

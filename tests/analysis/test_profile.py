@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from pyproj import Geod, Transformer
 
-from dei_geo.sources import boundaries, datasets
 from dei_geo import cli
-from dei_geo.core import places
 from dei_geo.analysis import profile
+from dei_geo.core import places
+from dei_geo.sources import boundaries, datasets
 from dei_geo.wording import profile as profile_words
 
 

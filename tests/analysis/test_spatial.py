@@ -12,9 +12,9 @@ from libpysal.graph import Graph
 from shapely.geometry import box
 
 from dei_geo import cli
-from dei_geo.sources import datasets
-from dei_geo.core import places
 from dei_geo.analysis import regions, spatial
+from dei_geo.core import places
+from dei_geo.sources import datasets
 from dei_geo.wording import spatial as spatial_words
 
 
@@ -214,8 +214,10 @@ def test_small_datasets_skip_spillover_with_a_reason_and_keep_the_rings(ds, n, s
     with pytest.raises(spatial.TooFewUnits, match="too few") as err:
         spatial.dei_spillover(small)
     assert (err.value.n, err.value.need) == (n, spatial.MIN_UNITS)
-    assert spatial_words.too_few(spatial.too_few(small), "zh") == f"空间溢出统计（Moran's I、LISA、Gi*）至少需要 30 个有得分的城市，当前数据只有 {n} 个，已跳过。"
-    assert f"need at least 30 scored cities; this dataset has {n}" in spatial_words.too_few(spatial.too_few(small), "en")
+    assert spatial_words.too_few(spatial.too_few(small), "zh") == (
+        f"空间溢出统计（Moran's I、LISA、Gi*）至少需要 30 个有得分的城市，当前数据只有 {n} 个，已跳过。")
+    en = spatial_words.too_few(spatial.too_few(small), "en")
+    assert f"need at least 30 scored cities; this dataset has {n}" in en
     assert spatial.too_few(ds) is None
     rings, cores = spatial.cores_table(small)
     assert "significant" in cores.columns and "fade_km" in cores.columns

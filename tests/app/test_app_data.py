@@ -102,7 +102,7 @@ def test_indicator_file_with_a_gap_and_the_missing_policy(app):
 def test_english_and_hostile_file_names(app):
     app.sidebar.radio(key="lang").set_value("en").run()
     _upload(app, "<img src=x onerror=alert(1)>[x](javascript:alert(1)).csv",
-            "city,overall\nHangzhou,90\n".encode())
+            b"city,overall\nHangzhou,90\n")
     assert app.success[0].value.startswith("\\<img src=x onerror=alert\\(1\\)\\>")
     assert app.session_state["returned"]["cities"] == 1
     assert app.session_state["returned"]["metrics"] == ["score", "change", "rank_change"]

@@ -1,7 +1,7 @@
 """Display tables beside the map."""
 
-from dei_geo.sources import datasets
 from dei_geo.app import tables
+from dei_geo.sources import datasets
 
 
 def test_tier_table_puts_computed_beside_reported():

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from dei_geo.core import columns
 from dei_geo.app import data_panel, state
+from dei_geo.core import columns
 
 lang = st.sidebar.radio("lang", ["zh", "en"], key="lang")
 ds = data_panel.render(state.Ctx(lang=lang, ds=state.bundled(), scheme="tiers", k=5))

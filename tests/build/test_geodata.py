@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import shapely
 
-from dei_geo.sources import boundaries, datasets
 from dei_geo.core import paths
+from dei_geo.sources import boundaries, datasets
 from dei_geo.sources.boundaries import LODS
 
 

@@ -326,7 +326,7 @@ def _start_streamlit(app: Path, env: dict | None, logdir: Path):
     if env:
         full_env.update({k: str(v) for k, v in env.items()})
     last_err = ""
-    for attempt in range(3):  # retry only if the free port got taken meanwhile
+    for _ in range(3):  # retry only if the free port got taken meanwhile
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         out = logdir / f"{app.stem}-{port}.stdout.log"

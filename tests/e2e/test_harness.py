@@ -50,14 +50,14 @@ def _raw(tag: str, body: str) -> Element:
     return el
 
 
-def _base_map() -> "folium.Map":
+def _base_map() -> folium.Map:
     # tiles=None: a tile layer would itself be a (blocked) network request.
     m = folium.Map(location=[39.5, 116.5], zoom_start=7, tiles=None)
     folium.GeoJson(SQUARE, name="square").add_to(m)
     return m
 
 
-def inline_leaflet_map() -> "folium.Map":
+def inline_leaflet_map() -> folium.Map:
     js, css = _leaflet_text()
     m = _base_map()
     # Instance attributes: never mutate the class lists (folium.Map.default_js).
@@ -142,7 +142,8 @@ COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 def probe_app_url(tmp_path_factory, streamlit_server):
     app = tmp_path_factory.mktemp("probe_app") / "probe_app.py"
     app.write_text(f"SQUARE = {SQUARE!r}\n" + STREAMLIT_APP, encoding="utf-8")
-    return streamlit_server(app, env={"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})  # a tmp app has no .streamlit/config.toml
+    # a tmp app has no .streamlit/config.toml
+    return streamlit_server(app, env={"STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"})
 
 
 def test_streamlit_folium_app_draws_offline(probe_app_url, offline_page, map_frame, wait_for_polygons):

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dei_geo.maps import classify
 from dei_geo.core import tiers
+from dei_geo.maps import classify
 
 
 @pytest.fixture(scope="module")

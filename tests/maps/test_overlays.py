@@ -5,16 +5,14 @@ import dataclasses
 import re
 
 import numpy as np
-import pandas as pd
 import pytest
-import shapely
 from branca.element import Element
 from pyproj import Geod
 
-from dei_geo.maps import assets, export, web, overlays, selection
-from dei_geo.sources import datasets
+from dei_geo.analysis import regions
 from dei_geo.core import i18n, places
-from dei_geo.analysis import regions, spatial
+from dei_geo.maps import assets, export, overlays, selection, web
+from dei_geo.sources import datasets
 
 
 @pytest.fixture(scope="module")

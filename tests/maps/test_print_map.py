@@ -13,8 +13,9 @@ from PIL import Image
 from pyproj import Geod, Transformer
 
 from dei_geo import cli
+from dei_geo.maps import print_map as sm
+from dei_geo.maps import web
 from dei_geo.sources import datasets
-from dei_geo.maps import web, print_map as sm
 
 LON_WOODY, LAT_WOODY = 112.33, 16.83  # 永兴岛, 西沙群岛
 
@@ -289,8 +290,8 @@ def test_cli_html_takes_a_title(tmp_path):
 def test_dollar_signs_in_titles_and_sources_are_text_not_tex(tmp_path):
     import dataclasses
 
+    from dei_geo.maps import print_map, web
     from dei_geo.sources import datasets
-    from dei_geo.maps import web, print_map
 
     pm = web.prepare_map(datasets.load_dei_2023())
     pm = dataclasses.replace(pm, source="预算$\\x$.csv")

@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dei_geo import cli
-from dei_geo.maps import export, web, markup, selection, print_map
+from dei_geo.maps import export, markup, print_map, selection, web
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 SIDE_EFFECT = "{{ lipsum.__globals__.os.environ.__setitem__('DEI_SSTI', 'ran') }}"

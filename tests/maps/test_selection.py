@@ -8,7 +8,7 @@ import folium
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dei_geo.maps import assets, web, selection
+from dei_geo.maps import assets, selection, web
 from dei_geo.sources import datasets
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")

@@ -2,12 +2,11 @@
 
 import dataclasses
 
-import pandas as pd
 import pytest
 
-from dei_geo.sources import datasets
-from dei_geo.maps import web
 from dei_geo.core import places
+from dei_geo.maps import web
+from dei_geo.sources import datasets
 
 
 @pytest.fixture(scope="module")

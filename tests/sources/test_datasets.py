@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from dei_geo.sources.datasets import Dataset, load_dei_2023, one_row_per_city, tier_summary
 from dei_geo.core.places import resolve
 from dei_geo.core.tiers import classify
+from dei_geo.sources.datasets import Dataset, load_dei_2023, one_row_per_city, tier_summary
 
 
 @pytest.fixture(scope="module")

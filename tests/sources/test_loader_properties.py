@@ -6,10 +6,11 @@ import io
 import re
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from dei_geo.sources import loader, validate
 from dei_geo.core import places
+from dei_geo.sources import loader, validate
 
 VALID = [*places.load_places()["short_name"][:60], "宁波市", "330300", "hangzhou", "黔西南州"]
 DISTINCT = ["总分", "economy", "关键领域创新", "年份", "省份", "GDP"]

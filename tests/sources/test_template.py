@@ -7,10 +7,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dei_geo.core import columns
-from dei_geo.sources import datasets, template, validate
 from dei_geo.analysis import index
+from dei_geo.core import columns
 from dei_geo.maps import web
+from dei_geo.sources import datasets, template, validate
 
 
 def test_lists_the_255_nameable_cities_once():
