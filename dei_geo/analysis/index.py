@@ -28,10 +28,11 @@ from functools import lru_cache
 
 import pandas as pd
 
+from dei_geo.analysis import defaults
 from dei_geo.core import columns
 from dei_geo.sources import datasets
 
-MISSING = ("report", "zero", "renormalise")
+MISSING = defaults.MISSING_RULES
 ROOT = columns.SCORE
 
 

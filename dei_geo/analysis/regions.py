@@ -24,16 +24,17 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
+from dei_geo.analysis import defaults
 from dei_geo.core import paths, places
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
 
 REGIONS = paths.DATA / "regions"
 ALBERS = boundaries.ALBERS_CHINA
-DEFAULT_R_KM = 100.0
+DEFAULT_R_KM = defaults.RADIUS_KM
 COUNTED = ("full", "partial")  # "wider" members are listed, not counted
 LOW_CONFIDENCE = frozenset({"low", "low-medium"})
-SEED = 20230531  # the report's date: permutations are reproducible
+SEED = defaults.SEED
 FOUR_CORES = "four_cores"  # id of the row for the four core clusters together (core_claim)
 
 

@@ -14,28 +14,30 @@ As in esda, results are objects whose attributes are the numbers. Notes on the e
 
 from __future__ import annotations
 
+import json
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from esda import G_Local, Moran, Moran_Local
-from libpysal.graph import Graph
-from scipy import stats
 
-from dei_geo.analysis import regions
-from dei_geo.sources import boundaries
+from dei_geo.analysis import defaults, regions
+from dei_geo.core import paths
+from dei_geo.sources import boundaries, datasets
 from dei_geo.sources.datasets import Dataset
 
-PERMUTATIONS = 999
-ALPHA = 0.05
-SEED = regions.SEED
+if TYPE_CHECKING:  # esda/libpysal take ~1.5 s to import: only where the statistics are computed
+    from libpysal.graph import Graph
+
+PERMUTATIONS, ALPHA, SEED, KNN_K = defaults.PERMUTATIONS, defaults.ALPHA, defaults.SEED, defaults.KNN_K
 RINGS_KM = ((0, 50), (50, 100), (100, 200), (200, 300))
 LISA_CLASSES = ("HH", "LL", "HL", "LH", "ns")
 GI_CLASSES = ("hot", "cold", "ns")
-WEIGHT_KINDS = ("queen", "knn")
+WEIGHT_KINDS = defaults.WEIGHT_KINDS
 MIN_UNITS = 30
 METRICS = {"overall": "score"}
 _QUADRANT = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
@@ -98,13 +100,15 @@ class Weights:
                     for r in self.attached.itertuples()]}
 
 
-def build_weights(units: gpd.GeoDataFrame, kind: str = "queen", k: int = 6) -> Weights:
+def build_weights(units: gpd.GeoDataFrame, kind: str = WEIGHT_KINDS[0], k: int = KNN_K) -> Weights:
     """Weights over ``units`` (indexed by id; without a CRS they are taken as already planar).
 
     ``queen``: units sharing an edge or a vertex; each island is then linked, both ways, to the
     unit whose territory is nearest (Albers conic, km). ``knn``: the ``k`` nearest centroids (Albers),
     not symmetric. Columbus with queen: 49 units, 236 links, no island.
     """
+    from libpysal.graph import Graph
+
     if units.index.has_duplicates:
         raise ValueError("units must have unique ids in their index")
     projected = units.geometry if units.crs is None else units.geometry.to_crs(regions.ALBERS)
@@ -186,6 +190,8 @@ class Spillover:
             raise TooFewUnits(len(y))
         self.w, self.permutations, self.alpha, self.seed = w, permutations, alpha, seed
         values = y.to_numpy(float)
+        from esda import G_Local, Moran, Moran_Local
+
         with seeded(seed), warnings.catch_warnings():
             warnings.filterwarnings("ignore", "The alternative hypothesis", DeprecationWarning)
             mi = Moran(values, w.graph, transformation="r", permutations=permutations)
@@ -236,7 +242,7 @@ def scored_units(ds: Dataset, metric: str = "overall") -> gpd.GeoDataFrame:
     return out
 
 
-def dei_spillover(ds: Dataset, metric: str = "overall", weights: str = "queen", k: int = 6,
+def dei_spillover(ds: Dataset, metric: str = "overall", weights: str = WEIGHT_KINDS[0], k: int = KNN_K,
                   permutations: int = PERMUTATIONS, alpha: float = ALPHA, seed: int = SEED) -> Spillover:
     """``Spillover`` of a dataset's metric over its scored cities (unscored dropped first)."""
     units = scored_units(ds, metric)
@@ -273,6 +279,8 @@ def _decay(df: pd.DataFrame, national: float, max_km: float) -> dict:
     if len(df) < 4:
         keys = ["intercept", "slope", "ci_low", "ci_high", "per_doubling", "r2", "fade_km"]
         return {**out, **dict.fromkeys(keys, np.nan), "significant": False}
+    from scipy import stats
+
     fit = stats.linregress(np.log(df["distance_km"].to_numpy()), df["value"].to_numpy())
     half = stats.t.ppf(0.975, len(df) - 2) * fit.stderr
     significant = bool(fit.slope + half < 0 or fit.slope - half > 0)  # the 95% interval excludes 0
@@ -333,7 +341,7 @@ def cores_table(ds: Dataset, metric: str = "overall", rings=RINGS_KM) -> tuple[p
     return pd.concat(ring_rows, ignore_index=True), pd.DataFrame(rows)
 
 
-def report(ds: Dataset, metric: str = "overall", weights: str = "queen", k: int = 6,
+def report(ds: Dataset, metric: str = "overall", weights: str = WEIGHT_KINDS[0], k: int = KNN_K,
            permutations: int = PERMUTATIONS, alpha: float = ALPHA, seed: int = SEED) -> dict:
     """What ``dei-geo spillover`` prints: Moran's I with the weights used, LISA/Gi* counts, and
     per core city its ring means and decay slope (JSON-safe)."""
@@ -349,22 +357,54 @@ def report(ds: Dataset, metric: str = "overall", weights: str = "queen", k: int 
     return {"metric": metric, **sp.to_dict(), "cores": per_core}
 
 
+# --- the bundled data's local classes, computed once and stored ------------------------------
+STORED = paths.DATA / "derived" / "dei_2023_spillover.json"
+
+
+def local_facts(sp: Spillover) -> dict:
+    """Per unit its LISA / Gi* class and p-values, with α and the weights (JSON-safe)."""
+    local = {str(int(a)): {"lisa": r.lisa, "p_lisa": float(r.p_lisa), "gi": r.gi, "p_gi": float(r.p_gi),
+                           "island": bool(r.island)} for a, r in sp.local.iterrows()}
+    return {"alpha": sp.alpha, "weights": sp.w.to_dict(), "local": local}
+
+
+def store(ds: Dataset, path: Path = STORED) -> Path:
+    """Compute ``dei_spillover(ds)`` with the default settings and write its local facts to
+    ``path`` with the dataset's fingerprint (``dei-geo data spillover``)."""
+    settings = {"metric": defaults.OVERALL, "weights": WEIGHT_KINDS[0], "permutations": PERMUTATIONS,
+                "alpha": ALPHA, "seed": SEED}
+    facts = {"fingerprint": datasets.fingerprint(ds), "settings": settings,
+             **local_facts(dei_spillover(ds))}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(facts, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def stored(ds: Dataset, path: Path = STORED) -> dict | None:
+    """The stored local facts, if they were computed from exactly these scores; else None."""
+    if not path.exists():
+        return None
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    return facts if facts["fingerprint"] == datasets.fingerprint(ds) else None
+
+
 def city_card(ds: Dataset, adcode: int, sp: Spillover | None = None) -> dict:
     """For a city's card: the regions it counts in (id, kind, names, membership code) and its
     LISA / Gi* class codes with p-values and the weights used (queen, α = 0.05 by default).
 
+    Without ``sp`` the stored facts of the bundled data are used when ``ds`` is that data
+    (no esda import, no permutations), otherwise ``dei_spillover(ds)`` is computed.
     2023: 咸阳 counts in 西安都市圈 (membership "partial"), LISA "ns" (p = 0.591); 海口 is an island.
     """
     adcode = int(adcode)
-    sp = sp or dei_spillover(ds)
+    facts = local_facts(sp) if sp else (stored(ds) or local_facts(dei_spillover(ds)))
     found = regions.regions_of(adcode, regions.clusters() + regions.circles())
     out = {"regions": []}
     for r in found:
         membership = r.counted.set_index("adcode").at[adcode, "membership"]
         out["regions"].append({"id": r.id, "kind": r.kind, "name": r.name, "name_en": r.name_en,
                                "membership": membership})
-    if adcode in sp.local.index:
-        row = sp.local.loc[adcode]
-        out.update(lisa=row["lisa"], p_lisa=float(row["p_lisa"]), gi=row["gi"], p_gi=float(row["p_gi"]),
-                   island=bool(row["island"]), alpha=sp.alpha, weights=sp.w.to_dict())
+    if str(adcode) in facts["local"]:
+        out.update(**facts["local"][str(adcode)], alpha=facts["alpha"], weights=facts["weights"])
     return out

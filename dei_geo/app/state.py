@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import spatial
@@ -41,7 +40,7 @@ def prepared(scheme: Scheme, k: int, lang: Lang, metric: str = "score") -> web.P
 
 def dataset_key(ds: Dataset) -> tuple:
     """A cache key for a dataset: its label and a hash of its scores."""
-    return ds.label, int(pd.util.hash_pandas_object(ds.scores.select_dtypes("number")).sum())
+    return ds.label, datasets.fingerprint(ds)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
-
 from dei_geo.core import places
 
 
@@ -59,7 +57,11 @@ def closest(text: str, n: int = 5) -> tuple[int, ...]:
     """
     table = places.load_places()
     by_short = dict(zip(table["short_name"], table["adcode"]))
-    sound = "".join(lazy_pinyin(text)) if any("\u4e00" <= ch <= "\u9fff" for ch in text) else ""
+    sound = ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        from pypinyin import lazy_pinyin  # 0.3 s to import: only when a name needs suggestions
+
+        sound = "".join(lazy_pinyin(text))
     homophones = table.loc[table["pinyin"].eq(sound.casefold()), "adcode"] if sound else []
     near = [by_short[name] for name in places.suggest(text, n) if name in by_short]
     return tuple(dict.fromkeys(int(a) for a in [*homophones, *near]))[:n]

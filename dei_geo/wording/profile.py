@@ -64,12 +64,13 @@ def to_text(card: CityCard, lang: str = "zh") -> str:
     names = ", ".join(f"{u['short_name']} {score_label(u, lang)}" for u in nb["cities"])
     names = names or say("profile_none")
     lines.append(f"{say('profile_neighbours')}: {names}")
-    lines.append(f"{say('profile_neighbour_mean')}: {_fmt(nb['mean'])} ({method(nb['method'], lang)})")
+    lines.append(f"{say('profile_neighbour_mean')}{say('colon')}"
+                 + say("paren", text=_fmt(nb["mean"]), note=method(nb["method"], lang)))
     near = card["nearest_top_tier"]
     if near:
         km = f"{near['distance_km']:,.0f}"
         nearest = say("profile_nearest_text", city=near["short_name"], km=km)
-        lines.append(f"{nearest} ({method(near['method'], lang)})")
+        lines.append(say("paren", text=nearest, note=method(near["method"], lang)))
     for flag in card["flags"]:
         lines.append(f"⚠ {flag['text']} ({say('page', page=flag['page'])})")
     return "\n".join(lines)

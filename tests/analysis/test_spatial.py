@@ -224,3 +224,19 @@ def test_small_datasets_skip_spillover_with_a_reason_and_keep_the_rings(ds, n, s
     scored_cores = set(regions.centres()["adcode"]) & set(small.scores["adcode"])
     assert set(cores["adcode"]) == scored_cores and len(rings) == 4 * len(scored_cores)
     assert len(scored_cores) == (5 if n == 8 else 0)
+
+
+def test_stored_local_classes_are_those_of_a_fresh_computation(ds, dei, tmp_path):
+    """data/derived/dei_2023_spillover.json is what `dei-geo data spillover` writes today."""
+    fresh = spatial.store(ds, tmp_path / "fresh.json")
+    assert fresh.read_text(encoding="utf-8") == spatial.STORED.read_text(encoding="utf-8"), (
+        "stale: run `dei-geo data spillover`")
+    for city in ("咸阳", "海口", "上海"):
+        adcode = places.resolve(city)
+        assert spatial.city_card(ds, adcode) == spatial.city_card(ds, adcode, dei)
+
+
+def test_stored_classes_are_not_used_for_other_scores(ds):
+    other = datasets.from_table(ds.scores[["adcode", "score"]].dropna().assign(score=lambda d: 100 - d.score),
+                                "mirror")
+    assert spatial.stored(ds) is not None and spatial.stored(other) is None

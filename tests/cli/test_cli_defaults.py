@@ -26,18 +26,22 @@ def test_export_defaults_and_choices_come_from_their_owners():
     assert ",".join(overlays.KEYS) in actions["layers"].help
 
 
-def test_analysis_defaults_are_left_to_the_analysis():
-    regions = cli.parser().parse_args(["regions"])
+def test_analysis_defaults_come_from_the_analysis():
+    from dei_geo.analysis import index, regions, spatial
+
+    reg = cli.parser().parse_args(["regions"])
     spill = cli.parser().parse_args(["spillover"])
-    assert regions.radius is None  # regions.DEFAULT_R_KM, resolved when the command runs
-    assert all(getattr(spill, name) is None for name in cli._SPILLOVER_OPTIONS)
-    from dei_geo.analysis import spatial
-
+    score = cli.parser().parse_args(["score", "in.csv", "--out", "out.csv"])
+    assert reg.radius == regions.DEFAULT_R_KM
+    assert (spill.weights, spill.k, spill.alpha, spill.permutations, spill.seed) == (
+        spatial.WEIGHT_KINDS[0], spatial.KNN_K, spatial.ALPHA, spatial.PERMUTATIONS, spatial.SEED)
     assert tuple(_options("spillover")["weights"].choices) == spatial.WEIGHT_KINDS
+    assert (score.missing, tuple(_options("score")["missing"].choices)) == (index.MISSING[0], index.MISSING)
 
 
-def test_importing_the_cli_loads_no_map_data_or_analysis_module():
-    code = ("import sys, dei_geo.cli; heavy = [m for m in sys.modules if m.startswith(("
-            "'dei_geo.maps', 'dei_geo.analysis', 'dei_geo.sources', 'pandas', 'folium'))]; "
-            "assert not heavy, heavy")
+def test_the_cli_and_its_help_load_no_heavy_module():
+    code = ("import sys, dei_geo.cli; dei_geo.cli.parser().format_help(); "
+            "heavy = [m for m in sys.modules if m.startswith(("
+            "'dei_geo.maps', 'dei_geo.analysis.', 'dei_geo.sources', 'pandas', 'numpy', 'folium'))"
+            " and m != 'dei_geo.analysis.defaults']; assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
