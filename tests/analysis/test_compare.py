@@ -9,15 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from dei_geo.analysis import compare
 from dei_geo.core import places, tabular
-from dei_geo.sources import datasets
 from dei_geo.wording import compare as compare_words
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
 
 
 @pytest.fixture(scope="module")

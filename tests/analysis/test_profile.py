@@ -11,13 +11,8 @@ from pyproj import Geod, Transformer
 from dei_geo import cli
 from dei_geo.analysis import profile
 from dei_geo.core import places
-from dei_geo.sources import boundaries, datasets
+from dei_geo.sources import boundaries
 from dei_geo.wording import profile as profile_words
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,6 @@ from dei_geo.wording import regions as region_words
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
-
-
-@pytest.fixture(scope="module")
 def table(ds):
     table = regions.region_table(ds, regions.clusters() + regions.circles())
     return table.set_index("region", drop=False)

@@ -19,11 +19,6 @@ from dei_geo.wording import spatial as spatial_words
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
-
-
-@pytest.fixture(scope="module")
 def columbus():
     return gpd.read_file(examples.get_path("columbus.shp"))  # bundled with libpysal: offline
 

@@ -10,14 +10,8 @@ import pytest
 
 from dei_geo.app import tables
 from dei_geo.core import tabular as te
-from dei_geo.sources import datasets
 
 EVIL = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "安全", "a=b"]
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
 
 
 @pytest.fixture

@@ -16,11 +16,6 @@ from dei_geo.sources import datasets
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
-
-
-@pytest.fixture(scope="module")
 def layers(ds):
     return {layer.key: layer for layer in overlays.prepare(ds, "zh")}
 

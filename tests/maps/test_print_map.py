@@ -21,11 +21,6 @@ LON_WOODY, LAT_WOODY = 112.33, 16.83  # 永兴岛, 西沙群岛
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
-
-
-@pytest.fixture(scope="module")
 def pm(ds):
     return web.prepare_map(ds, lang="zh")
 
@@ -291,7 +286,6 @@ def test_dollar_signs_in_titles_and_sources_are_text_not_tex(tmp_path):
     import dataclasses
 
     from dei_geo.maps import print_map, web
-    from dei_geo.sources import datasets
 
     pm = web.prepare_map(datasets.load_dei_2023())
     pm = dataclasses.replace(pm, source="预算$\\x$.csv")

@@ -6,12 +6,6 @@ import pytest
 
 from dei_geo.core import places
 from dei_geo.maps import web
-from dei_geo.sources import datasets
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return datasets.load_dei_2023()
 
 
 def _by_id(prepared):

@@ -5,13 +5,7 @@ import pytest
 
 from dei_geo.core.places import resolve
 from dei_geo.core.tiers import classify
-from dei_geo.sources.datasets import Dataset, load_dei_2023, one_row_per_city, tier_summary
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dei_2023()
-
+from dei_geo.sources.datasets import Dataset, one_row_per_city, tier_summary
 
 # --- overall ranking (p.14–16) ---------------------------------------------------------------
 
