@@ -8,6 +8,7 @@ from pathlib import Path
 
 import folium
 
+from dei_geo.core import files
 from dei_geo.maps import assets, markup
 from dei_geo.maps.web import PreparedMap, build_map, deterministic_ids, raw_element
 
@@ -45,8 +46,6 @@ def to_html(prepared: PreparedMap, overlays: Callable[[], list[folium.FeatureGro
 
 
 def write_html(prepared: PreparedMap, out: Path, overlays=None) -> Path:
-    """Write ``to_html`` to ``out`` (UTF-8) and return the path."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(to_html(prepared, overlays).encode("utf-8"))
-    return out
+    """Write ``to_html`` to ``out`` (UTF-8), atomically, and return the path
+    (``files.WriteFailed`` with the path and the reason when it cannot be written)."""
+    return files.write_atomic(Path(out), to_html(prepared, overlays).encode("utf-8"))

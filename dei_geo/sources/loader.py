@@ -7,8 +7,14 @@ rows naming a city or adcode column, so title rows above it are skipped. Row num
 Excel shows (1-based, title rows counted). Problems with the whole file raise ``FileProblem``.
 A file named .xlsx that is no ZIP is read as CSV if it is one (a renamed CSV); otherwise it is
 reported as not a valid Excel file (``not_xlsx``), not as whatever the CSV reader tripped over.
-A CSV cell may be as long as the file. An XLSX formula saved without its computed value (a file
-written by a script) is read as a ``Formula`` holding the formula text, never as a blank.
+A CSV cell may be as long as ``limits.MAX_CELL_CHARS``. An XLSX formula saved without its computed
+value (a file written by a script) is read as a ``Formula`` holding the formula text, never as a blank.
+
+Every bound comes from ``limits`` and is checked before the cost it bounds is paid: the file is read
+at most ``MAX_BYTES`` + 1 bytes; an XLSX's parts are refused by their decompressed size and the
+chosen sheet by its stored cells (a byte scan of its XML) before openpyxl's streaming parser reads
+it. Big5 text and UTF-16 without a BOM are recognised; a NUL byte is dropped (and noted); an
+unclosed quote is reported at the line where it opens.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import codecs
 import csv
 import io
 import re
+import stat
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,12 +34,18 @@ from openpyxl.formula.tokenizer import TokenizerError
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from dei_geo.core import columns
+from dei_geo.sources import limits
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 100_000
-MAX_COLUMNS = 500
+MAX_BYTES = limits.MAX_BYTES  # read here (at call time), so that tests may lower them
+MAX_ROWS = limits.MAX_ROWS
+MAX_COLUMNS = limits.MAX_COLUMNS
+MAX_CELL_CHARS = limits.MAX_CELL_CHARS
+MAX_XLSX_UNZIPPED = limits.MAX_XLSX_UNZIPPED
+MAX_XLSX_CELLS = limits.MAX_XLSX_CELLS
+XLSX_ROW_CELLS = 16_384  # Excel's own column limit: no real row stores more cells
 HEADER_SCAN_ROWS = 10
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other OLE2 files)
 _XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
@@ -49,6 +63,7 @@ class FileProblem(ValueError):
     def __init__(self, code: str, file: str, sheet: str | None = None, row: int | None = None,
                  **params):
         self.code, self.file, self.sheet, self.row, self.params = code, file, sheet, row, params
+        self.sheets: list[str] = []  # the workbook's sheets, when it is one
         super().__init__(f"{file}: {code} {params}" if params else f"{file}: {code}")
 
 
@@ -63,30 +78,55 @@ class RawTable:
     sheet: str | None = None
     encoding: str | None = None
     sheets: list[str] = field(default_factory=list)
+    notes: list[tuple[str, int | None, dict]] = field(default_factory=list)  # (code, row, params) warnings
+    hidden: bool = False  # the sheet read is hidden in Excel
 
     def letter(self, index: int) -> str:
         """The Excel column letter of the 0-based column ``index`` (0 → A)."""
         return get_column_letter(index + 1)
 
 
-def _mb(n: int) -> str:
-    return f"{n / 2**20:.1f}"
+def _sizes(size: int, limit: int) -> dict:
+    """Exact bytes and MB of a size and its limit: "10,485,761 (10.00 MB) over 10,485,760 (10.00 MB)"
+    where "10.0 MB over 10.0 MB" said nothing."""
+    return {"size": f"{size:,}", "size_mb": f"{size / 2**20:.2f}",
+            "limit": f"{limit:,}", "limit_mb": f"{limit / 2**20:.2f}"}
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> FileProblem:
+    return FileProblem("too_large", name, **_sizes(size, max_bytes))
 
 
 def _bytes(source, name: str | None, max_bytes: int) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray)):
         name = name or "upload"
         if len(source) > max_bytes:
-            raise FileProblem("too_large", name, size=_mb(len(source)), limit=_mb(max_bytes))
+            raise _too_large(name, len(source), max_bytes)
         return bytes(source), name
     path = Path(source)
     name = name or path.name
-    if not path.is_file():
-        raise FileProblem("not_found", name)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise FileProblem("too_large", name, size=_mb(size), limit=_mb(max_bytes))
-    return path.read_bytes(), name
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise FileProblem("not_found", name) from None
+    except OSError as err:
+        raise FileProblem("unreadable", name, reason=_reason(err)) from None
+    if stat.S_ISDIR(mode):
+        raise FileProblem("is_directory", name)
+    if not stat.S_ISREG(mode):  # /dev/zero, a FIFO, a socket: could be endless
+        raise FileProblem("not_regular_file", name)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # never more, whatever the size said
+    except OSError as err:
+        raise FileProblem("unreadable", name, reason=_reason(err)) from None
+    if len(data) > max_bytes:
+        raise _too_large(name, max(path.stat().st_size, len(data)), max_bytes)
+    return data, name
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or type(err).__name__
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -94,7 +134,73 @@ def is_xlsx(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
+class _Tags:
+    """Count the start tags ``<row`` and ``<c`` in a streamed worksheet XML (any namespace prefix),
+    without parsing: the most cells in one row and in all. Blocks are cut before their last ``<``,
+    so that no tag is split between two blocks."""
+
+    def __init__(self):
+        self.rows = self.cells = self.row_max = self.current = 0
+        self.prefix: bytes | None = None
+
+    def feed(self, block: bytes) -> None:
+        if self.prefix is None:
+            found = re.search(rb"<(\w+:)?(?:worksheet|sst)\b", block)
+            self.prefix = found.group(1) or b"" if found else b""
+        p = self.prefix
+        pieces = block.split(b"<" + p + b"row")
+        for k, piece in enumerate(pieces):
+            if k:
+                self.rows += 1
+                self.current = 0
+            n = piece.count(b"<" + p + b"c ") + piece.count(b"<" + p + b"c>") + piece.count(b"<" + p + b"c/")
+            n += piece.count(b"<" + p + b"si>") + piece.count(b"<" + p + b"si ")  # shared strings
+            self.cells += n
+            self.current += n
+            self.row_max = max(self.row_max, self.current)
+
+
+def _scan(source, limit: int, name: str, sheet: str | None = None) -> _Tags:
+    """Count the tags of an XML part (a binary stream), stopping as soon as ``limit`` cells (or
+    ``XLSX_ROW_CELLS`` in one row) are passed."""
+    tags, tail = _Tags(), b""
+    while chunk := source.read(1 << 20):
+        block = tail + chunk
+        cut = block.rfind(b"<")
+        block, tail = (block[:cut], block[cut:]) if cut > 0 else (block, b"")
+        tags.feed(block)
+        if tags.cells > limit or tags.row_max > XLSX_ROW_CELLS:
+            break
+    tags.feed(tail)
+    if tags.cells > limit or tags.row_max > XLSX_ROW_CELLS:
+        raise FileProblem("xlsx_too_many_cells", name, sheet, limit=f"{limit:,}")
+    return tags
+
+
+def _check_zip(data: bytes, name: str) -> None:
+    """Refuse a zip bomb by what its central directory declares (zipfile never inflates a part
+    beyond its declared size: a lie ends in a CRC error, reported as a broken file)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            if len(infos) > limits.MAX_XLSX_PARTS or total > MAX_XLSX_UNZIPPED:
+                raise FileProblem("xlsx_too_large", name, **_sizes(total, MAX_XLSX_UNZIPPED))
+            # shared strings are read whole by openpyxl when it opens the file, and a sheet without a
+            # <dimension> element is parsed whole just to size it: count their cells before that
+            parts = [i for i in infos if i.filename.lower().endswith("sharedstrings.xml")
+                     or i.filename.lower().startswith("xl/worksheets/")]
+            for info in parts:
+                with archive.open(info) as src:
+                    _scan(src, MAX_XLSX_CELLS, name)
+    except FileProblem:
+        raise
+    except Exception as err:  # BadZipFile, a lying CRC, zlib errors
+        raise FileProblem("bad_xlsx", name, error=type(err).__name__) from None
+
+
 def _workbook(data: bytes, name: str):
+    _check_zip(data, name)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as err:  # zipfile, KeyError, XML and openpyxl's own errors for broken parts
@@ -102,7 +208,8 @@ def _workbook(data: bytes, name: str):
 
 
 def sheet_names(source, name: str | None = None, max_bytes: int = MAX_BYTES) -> list[str]:
-    """The worksheet names of an XLSX file; ``[]`` for CSV."""
+    """The worksheet names of an XLSX file; ``[]`` for CSV. (``RawTable.sheets`` and
+    ``validate.Report.sheets`` carry them too: no need to open a file twice.)"""
     data, name = _bytes(source, name, max_bytes)
     if not is_xlsx(data):
         return []
@@ -113,10 +220,47 @@ def sheet_names(source, name: str | None = None, max_bytes: int = MAX_BYTES) -> 
         wb.close()
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
+_WHOLE_FILE = ("xlsx_too_many_cells", "too_many_rows", "too_many_columns", "bad_xlsx")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when the first bytes look like UTF-16 text saved without a BOM: most
+    odd (LE) or even (BE) bytes are NUL, as in ASCII and Latin text, and the other half is not."""
+    head = data[:4000]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    share_even, share_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if share_odd > 0.3 and share_even < 0.05:
+        return "utf-16-le"
+    if share_even > 0.3 and share_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _looks_like_big5(data: bytes, gb_text: str) -> bool:
+    """A Big5 (traditional Chinese) file also decodes as GB18030, into nonsense: it is Big5 when it
+    decodes as Big5 (cp950) and only that reading has a header row."""
+    try:
+        big5 = data.decode("cp950")
+    except UnicodeDecodeError:
+        return False
+    def header(text):
+        return _find_header(list(csv.reader(io.StringIO(text[:20_000], newline=""))))
+    return header(gb_text) is None and header(big5) is not None
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str, list]:
+    """(text, encoding as shown, notes)."""
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         try:
-            return data.decode("utf-16"), "UTF-16"
+            return data.decode("utf-16"), "UTF-16", []
+        except UnicodeDecodeError:
+            raise FileProblem("bad_encoding", name) from None
+    wide = _utf16_without_bom(data)
+    if wide:
+        try:
+            return data.decode(wide), wide.upper().replace("UTF-16-", "UTF-16 "), []
         except UnicodeDecodeError:
             raise FileProblem("bad_encoding", name) from None
     for encoding, shown in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
@@ -124,20 +268,27 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
-            break
+        notes = []
+        if "\x00" in text:  # a stray NUL (a broken export): dropped, said where
+            if text.count("\x00") > max(8, len(text) // 1000):
+                break  # a binary file, not text
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            notes.append(("nul_removed", line, {"line": line, "n": text.count("\x00")}))
+            text = text.replace("\x00", "")
+        if encoding == "gb18030" and _looks_like_big5(data, text):
+            raise FileProblem("big5", name)
         if encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
             shown = "UTF-8 (BOM)"
-        return text, shown
+        return text, shown, notes
     raise FileProblem("bad_encoding", name)
 
 
 def _field_limit(max_bytes: int) -> int:
-    """Raise the csv module's field limit (process-wide, so never lowered) to the file-size limit:
-    a cell may be as long as the file (a 200 KB note)."""
-    limit = max(csv.field_size_limit(), max_bytes)
+    """Set the csv module's field limit (process-wide) to ``MAX_CELL_CHARS`` (a 200 KB note is
+    fine), never below what another caller set."""
+    limit = max(csv.field_size_limit(), MAX_CELL_CHARS)
     csv.field_size_limit(limit)
-    return limit
+    return MAX_CELL_CHARS
 
 
 def _long_field(record: str, delimiter: str, limit: int) -> int:
@@ -153,30 +304,68 @@ def _long_field(record: str, delimiter: str, limit: int) -> int:
     return column
 
 
-def _csv_rows(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> tuple[list[list], str]:
-    text, encoding = _decode(data, name)
+def _csv_rows(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> tuple[list[list], str, list]:
+    text, encoding, notes = _decode(data, name)
     head = text[:20_000].splitlines()[:20]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in head))
     limit = _field_limit(max_bytes)
     rows: list[list] = []
     record: list[str] = []  # the lines of the record being read
+    line_no = [0, 1, False]  # lines read, the line where the current record starts, at the end
 
     def lines():
         for line in io.StringIO(text, newline=""):
             record.append(line)
+            line_no[0] += 1
             yield line
+        line_no[2] = True
+
+    same: dict[str, str] = {}  # one string object per distinct cell text: 5 M cells of "90" are one
 
     try:
         for cells in csv.reader(lines(), delimiter=delimiter):
+            cells = [same.setdefault(c, c) if len(c) < 16 else c for c in cells]
+            if line_no[2] and any('"' in x for x in record) and _open_quote("".join(record), delimiter) is not None:
+                break  # the reader reached the end of the file inside quotes: reported below
             rows.append(cells)
             record.clear()
+            line_no[1] = line_no[0] + 1
+            if len(cells) > MAX_COLUMNS:
+                raise FileProblem("too_many_columns", name, row=len(rows), limit=f"{MAX_COLUMNS:,}")
     except csv.Error as err:
         if "field limit" in str(err):
             column = get_column_letter(_long_field("".join(record), delimiter, limit) + 1)
             raise FileProblem("cell_too_long", name, row=len(rows) + 1, column=column,
                               limit=f"{limit:,}") from None
-        raise FileProblem("bad_csv", name, row=len(rows) + 1, error=str(err)) from None
-    return rows, encoding
+        raise FileProblem("bad_csv", name, row=len(rows) + 1, line=line_no[1]) from None
+    if record:  # an opening quote never closed swallowed the rest of the file
+        column = get_column_letter(_open_quote("".join(record), delimiter) + 1)
+        raise FileProblem("unclosed_quote", name, row=len(rows) + 1, column=column, line=line_no[1])
+    return rows, encoding, notes
+
+
+def _open_quote(record: str, delimiter: str) -> int | None:
+    """The 0-based column of a field whose opening quote is still open at the end of ``record``
+    (as the csv module reads it: a quote opens a field only at its start; ``""`` inside is one
+    quote), or None."""
+    column, state = 0, "start"  # start of a field, inside quotes, after a closing quote / plain text
+    i, n = 0, len(record)
+    while i < n:
+        ch = record[i]
+        if state == "quoted":
+            if ch == '"':
+                if i + 1 < n and record[i + 1] == '"':
+                    i += 1
+                else:
+                    state = "plain"
+        elif ch == delimiter:
+            column, state = column + 1, "start"
+        elif ch in "\r\n":
+            state = "start"
+        elif state == "start":
+            state = "quoted" if ch == '"' else "plain"
+        i += 1
+    return column if state == "quoted" else None
 
 
 def _find_header(rows) -> int | None:
@@ -202,10 +391,45 @@ def _trim(cells) -> list:
     return cells
 
 
+def _stream_rows(ws, name: str):
+    """(Excel row, values) of the stored rows of a read-only sheet, through openpyxl's streaming
+    parser (what ``iter_rows`` uses), after counting its cells: no row is padded beyond
+    ``MAX_COLUMNS`` + 1 and no gap of missing rows is filled, whatever the sheet's dimension says."""
+    with ws._get_source() as src:  # counted when the file was opened; again, naming the sheet
+        _scan(src, MAX_XLSX_CELLS, name, ws.title)
+    wb = ws.parent
+    width = MAX_COLUMNS + 1
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, cells in parser.parse():
+            kept = [c for c in cells if c["column"] <= width]
+            values = [None] * (kept[-1]["column"] if kept else 0)
+            for c in kept:
+                values[c["column"] - 1] = c["value"]
+            yield idx, values
+
+
+def _has_header(ws, name: str) -> bool:
+    """Whether a sheet has a city/adcode header in its first rows (read no further)."""
+    head = []
+    for idx, cells in _stream_rows(ws, name):
+        if idx > HEADER_SCAN_ROWS:
+            break
+        head.append(_trim(cells))
+    return _find_header(head) is not None
+
+
 def _xlsx_rows(ws, name: str) -> list[list]:
     rows, filled = [], 0
-    for cells in ws.iter_rows(values_only=True):
-        rows.append(_trim(cells[:MAX_COLUMNS + 1]))
+    last = MAX_ROWS * 2 + HEADER_SCAN_ROWS  # a row index past this is past any table we accept
+    for idx, cells in _stream_rows(ws, name):
+        if idx > last:
+            if not _trim(cells):
+                continue  # formatted far down, no value
+            raise FileProblem("too_many_rows", name, ws.title, limit=f"{MAX_ROWS:,}")
+        rows.extend([] for _ in range(idx - 1 - len(rows)))  # rows not stored are blank
+        rows.append(_trim(cells))
         filled += bool(rows[-1])
         if filled > MAX_ROWS + HEADER_SCAN_ROWS:  # enough to report "too many rows"
             break
@@ -279,7 +503,9 @@ def _uncomputed(ws) -> dict[tuple[int, int], str]:
 
 
 def _table(rows: list[list], name: str, sheet: str | None, **kw) -> RawTable:
-    rows = [_trim(r) for r in rows]
+    for r in rows:  # trailing blank cells dropped in place (a copy of every row doubled the cost)
+        while r and not _filled(r[-1]):
+            r.pop()
     while rows and not rows[-1]:  # trailing blank rows (formatted but empty) are no data
         rows.pop()
     if not rows:
@@ -290,16 +516,34 @@ def _table(rows: list[list], name: str, sheet: str | None, **kw) -> RawTable:
         if found is not None:
             raise FileProblem("missing_city_column", name, sheet, row=found + 1)
         raise FileProblem("no_header", name, sheet, rows=HEADER_SCAN_ROWS)
-    header = list(rows[start])
-    if len(header) > MAX_COLUMNS:
-        raise FileProblem("too_many_columns", name, sheet, limit=MAX_COLUMNS)
+    header, notes = list(rows[start]), list(kw.pop("notes", []))
+    below = rows[start + 1] if start + 1 < len(rows) else []
+    if _metric_count(below) and not _metric_count(header) and _all_names(below):
+        # a two-row header (a merged "得分" over 总分, 数字经济 …): the names below are the columns
+        header = [b if _filled(b) else h for h, b in zip([*header, *[None] * len(below)], below)] \
+            + header[len(below):]
+        notes.append(("two_row_header", start + 2, {"first": start + 1, "second": start + 2}))
+        start += 1
+    widest = max(range(len(rows)), key=lambda i: len(rows[i]))
+    if len(rows[widest]) > MAX_COLUMNS:
+        raise FileProblem("too_many_columns", name, sheet, row=widest + 1, limit=f"{MAX_COLUMNS:,}")
     body = [(start + 2 + i, r) for i, r in enumerate(rows[start + 1:])]
     filled = sum(bool(r) for _, r in body)
     if filled > MAX_ROWS:
-        raise FileProblem("too_many_rows", name, sheet, limit=MAX_ROWS)
+        raise FileProblem("too_many_rows", name, sheet, limit=f"{MAX_ROWS:,}")
     if not filled:
         raise FileProblem("no_data_rows", name, sheet, row=start + 1)
-    return RawTable(file=name, header_row=start + 1, header=header, rows=body, sheet=sheet, **kw)
+    return RawTable(file=name, header_row=start + 1, header=header, rows=body, sheet=sheet, notes=notes, **kw)
+
+
+def _metric_count(cells) -> int:
+    metrics = set(columns.metrics())
+    return sum(columns.match(c) in metrics for c in cells if _filled(c))
+
+
+def _all_names(cells) -> bool:
+    """Whether every filled cell of a row is a column name (a second header row, not data)."""
+    return all(columns.match(c) is not None for c in cells if _filled(c))
 
 
 def _filled(cell) -> bool:
@@ -323,8 +567,8 @@ def read(source, name: str | None = None, sheet: str | None = None,
         if sheet:
             raise FileProblem("not_xlsx" if fake else "sheet_in_csv", name, sheet=sheet, ext=ext)
         try:
-            rows, encoding = _csv_rows(data, name, max_bytes)
-            return _table(rows, name, None, encoding=encoding)
+            rows, encoding, notes = _csv_rows(data, name, max_bytes)
+            return _table(rows, name, None, encoding=encoding, notes=notes)
         except FileProblem:
             if fake:  # random bytes, or a renamed CSV that does not read as one either
                 raise FileProblem("not_xlsx", name, ext=ext) from None
@@ -332,19 +576,35 @@ def read(source, name: str | None = None, sheet: str | None = None,
     wb = _workbook(data, name)
     try:
         names = list(wb.sheetnames)
-        if sheet is not None:
-            if sheet not in names:
-                raise FileProblem("sheet_not_found", name, sheet=sheet, sheets=names)
-            return _table(_xlsx_rows(wb[sheet], name), name, sheet, sheets=names)
-        problems = []
-        for candidate in names:
-            try:
-                return _table(_xlsx_rows(wb[candidate], name), name, candidate, sheets=names)
-            except FileProblem as problem:
-                problems.append(problem)
-        if len(problems) == 1:
-            raise problems[0]
-        raise FileProblem("no_sheet_with_header", name, sheets=names,
-                          rows=HEADER_SCAN_ROWS)
+        hidden = {ws.title for ws in wb.worksheets if ws.sheet_state != "visible"}
+        try:
+            if sheet is not None:
+                if sheet not in names:
+                    raise FileProblem("sheet_not_found", name, sheet=sheet, sheets=names)
+                return _table(_xlsx_rows(wb[sheet], name), name, sheet, sheets=names,
+                              hidden=sheet in hidden)
+            problems = []
+            # visible sheets first: a hidden sheet is read only when no visible one has a table
+            order = sorted(names, key=lambda n: n in hidden)
+            for k, candidate in enumerate(order):
+                try:
+                    table = _table(_xlsx_rows(wb[candidate], name), name, candidate, sheets=names,
+                                   hidden=candidate in hidden)
+                except FileProblem as problem:
+                    if problem.code in _WHOLE_FILE:  # a bound passed: never try the next sheet
+                        raise
+                    problems.append(problem)
+                    continue
+                others = [n for n in order[k + 1:] if n not in hidden and _has_header(wb[n], name)]
+                if others:  # the choice was not obvious: say which sheet was read
+                    table.notes.append(("other_sheets", None, {"sheets": others}))
+                return table
+            if len(problems) == 1:
+                raise problems[0]
+            raise FileProblem("no_sheet_with_header", name, sheets=names,
+                              rows=HEADER_SCAN_ROWS)
+        except FileProblem as problem:
+            problem.sheets = names
+            raise
     finally:
         wb.close()

@@ -117,7 +117,8 @@ def test_missing_city_column_names_the_header_row():
 
 def test_size_limit_for_bytes_and_paths(tmp_path):
     p = _problem(b"x" * 2048, name="big.csv", max_bytes=1024)
-    assert p.code == "too_large" and p.params == {"size": "0.0", "limit": "0.0"}
+    assert p.code == "too_large"  # exact sizes: "1.0 MB exceeds 1.0 MB" said nothing
+    assert p.params == {"size": "2,048", "size_mb": "0.00", "limit": "1,024", "limit_mb": "0.00"}
     path = tmp_path / "big.csv"
     path.write_bytes(("城市,总分\n" + "杭州,90\n" * 300).encode())
     assert _problem(path, max_bytes=1024).code == "too_large"
