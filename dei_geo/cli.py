@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import signal
 import sys
 import unicodedata
@@ -50,14 +51,14 @@ def _cmd_data_spillover(args) -> int:
 
 
 def _cmd_export(args) -> int:
-    from dei_geo.core import columns
+    from dei_geo.core import columns, files
     from dei_geo.maps import export, web
     from dei_geo.sources import datasets
 
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".png", ".svg"):
-        print(f"dei-geo export: {out}: only .html, .png and .svg output is supported",
+        print(printable(f"dei-geo export: {out}: only .html, .png and .svg output is supported"),
               file=sys.stderr)
         return 2
     if args.data:
@@ -73,15 +74,21 @@ def _cmd_export(args) -> int:
         if args.layers or args.city:
             print("dei-geo export: --layers/--city apply to .html output", file=sys.stderr)
             return 2
-        _write_print_map(args, prepared, out)
+        try:
+            _write_print_map(args, prepared, out)
+        except files.WriteFailed as err:
+            return _write_failed(err, args.lang, "export")
     elif args.province or args.region:
         print("dei-geo export: --province/--region apply to .png/.svg output", file=sys.stderr)
         return 2
     else:
         if args.title:
             prepared = dataclasses.replace(prepared, title=args.title)
-        export.write_html(prepared, out, _overlays(args, ds, prepared))
-    print(f"written {out} ({out.stat().st_size:,} bytes)")
+        try:
+            export.write_html(prepared, out, _overlays(args, ds, prepared))
+        except files.WriteFailed as err:
+            return _write_failed(err, args.lang, "export")
+    print(printable(i18n.t("cli_written", args.lang, path=out, size=f"{out.stat().st_size:,}")))
     return 0
 
 
@@ -143,8 +150,9 @@ def _cmd_profile(args) -> int:
 def _cmd_regions(args) -> int:
     import json
 
-    from dei_geo.analysis import regions, spatial
+    from dei_geo.analysis import national, regions, spatial
     from dei_geo.sources import datasets
+    from dei_geo.wording import national as national_words
     from dei_geo.wording import regions as region_words
 
     ds = datasets.load_dei_2023()
@@ -160,7 +168,8 @@ def _cmd_regions(args) -> int:
         print(json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
     n = rep["national"]
-    print(f"national: {n['scored']} scored, mean {n['mean']:.1f}, median {n['median']:.1f}, "
+    print(national_words.summary(national.figures(ds), args.lang))
+    print(f"national ({national_words.basis(national.UNITS, args.lang)}): median {n['median']:.1f}, "
           f"Gini {n['gini']:.3f}")
     for r in rep["regions"]:
         mean = "—" if r["mean"] is None else f"{r['mean']:.1f}"
@@ -202,6 +211,152 @@ def _cmd_spillover(args) -> int:
         slope = ("—" if c["slope"] is None else
                  f"{c['slope']:+.2f} [{c['ci_low']:+.2f}, {c['ci_high']:+.2f}] per ln km")
         print(f"  {c['city']} {c['score']:.1f}: {rings}; decay {slope}")
+    return 0
+
+
+# --- spatial regression (issue 14) -------------------------------------------------------------
+MODEL_CHOICES = ("ols", "slx", "sar", "sem", "sdm", "sdem", "all")  # analysis.models.MODELS + all
+MODEL_FORMATS = ("text", "json", "latex", "md")
+
+
+def _model_frame(args):
+    """(frame indexed by adcode, with a year column for several years; units; covariate notes)."""
+    import pandas as pd
+
+    from dei_geo.sources import covariates, datasets
+
+    def read(path):
+        if not Path(path).is_file():
+            print(printable(f"dei-geo model: {path}: no such file"), file=sys.stderr)
+            raise _Exit(2)
+        from dei_geo.sources import loader, validate
+
+        try:
+            return covariates.read(Path(path), sheet=args.sheet)
+        except loader.FileProblem as p:
+            issue = validate.Issue(p.code, p.file, row=p.row, sheet=p.sheet, params=p.params)
+            print(printable(f"dei-geo model: {issue.why(args.lang)} → {issue.fix(args.lang)}"), file=sys.stderr)
+            raise _Exit(1) from None
+
+    notes, units = [], {}
+    if args.file:
+        base = read(args.file)
+        frame, units = base.table, dict(base.units)
+        notes.append(base.to_dict())
+    else:
+        scores = datasets.load_dei_2023().scores
+        keep = ["adcode", *(c for c in scores.columns if c not in ("adcode", "city", "rank", "tier", "status", "note")
+                            and not c.endswith("_rank"))]
+        frame = scores[keep].dropna(subset=["adcode"]).astype({"adcode": int})
+    if args.covariates:
+        cov = read(args.covariates)
+        notes.append(cov.to_dict())
+        units.update(cov.units)
+        table = cov.table.drop(columns=[c for c in cov.table.columns if c in frame.columns
+                                        and c not in ("adcode", "year")])
+        on = ["adcode", "year"] if "year" in frame and "year" in table else ["adcode"]
+        if "year" in table and "year" not in frame:
+            if args.year is None and table["year"].nunique() > 1:
+                years = ", ".join(map(str, sorted(table["year"].unique())))
+                print(printable(f"dei-geo model: {args.covariates} has several years ({years}); pass --year"),
+                      file=sys.stderr)
+                raise _Exit(2)
+            table = table[table["year"] == (args.year or table["year"].iloc[0])].drop(columns="year")
+        frame = frame.merge(table, on=on, how="left")
+    if "year" in frame and args.year is not None:
+        frame = frame[frame["year"] == args.year].drop(columns="year")
+    if "year" in frame and frame["year"].nunique() < 2:
+        frame = frame.drop(columns="year")
+    if "year" not in frame:
+        frame = frame.set_index("adcode")
+    return pd.DataFrame(frame), units, notes
+
+
+def _model_column(name: str, available) -> str:
+    """A column by its header, its name without a unit, or what ``columns.match`` makes of it
+    (总分 → score); unknown names are left for the model's own message."""
+    from dei_geo.core import columns
+    from dei_geo.sources import covariates
+
+    cols = [str(c) for c in available]
+    for candidate in (name, covariates.split_unit(name)[0], columns.match(name)):
+        if candidate in cols:
+            return candidate
+    return name
+
+
+def _cmd_model(args) -> int:
+    import json
+
+    from dei_geo.analysis import models
+    from dei_geo.core import tabular
+    from dei_geo.wording import models as words
+
+    lang = args.lang
+    try:
+        frame, units, notes = _model_frame(args)
+    except _Exit as stop:
+        return stop.code
+    y = _model_column(args.y, frame.columns)
+    x = [_model_column(c.strip(), frame.columns) for c in (args.x or "").split(",") if c.strip()]
+    try:
+        if "year" in frame:  # several years: the panel fixed-effects models
+            if args.model not in ("sar", "sem"):
+                raise models.ModelInputError("several_years", years=sorted(int(v) for v in frame["year"].unique()))
+            geo = models.dei_units(frame["adcode"].unique())
+            s, _ = models.panel_sample(frame, y, x, keep=geo.index)
+            s.units = units
+            w = models.build_weights(geo.loc[s.data.index.get_level_values(0).unique()], args.weights,
+                                     not args.no_row_standardise)
+            results = [models.fit_panel(s, w, "panel_lag" if args.model == "sar" else "panel_error")]
+            choice = None
+        else:
+            geo = models.dei_units(frame.index)
+            s = models.sample(frame, y, x, keep=geo.index, units=units)
+            w = models.build_weights(geo.loc[s.data.index], args.weights, not args.no_row_standardise)
+            if args.model == "all":
+                choice = models.choose(s, w)
+                results = list(choice.results.values())
+            else:
+                choice, results = None, [models.fit(s, w, args.model)]
+    except models.ModelInputError as err:
+        print(printable(f"dei-geo model: {words.problem(err, lang)}"), file=sys.stderr)
+        return 1
+    table = words.side_by_side(results, lang)
+    foot = words.notes(results, lang)
+    title = i18n.t("md_table_title", lang, y=y)
+    if args.out:
+        out = Path(args.out)
+        if out.suffix.lower().lstrip(".") not in tabular.FORMATS:
+            print(printable(f"dei-geo model: {i18n.t('cli_out_format', lang, out=out)}"), file=sys.stderr)
+            return 2
+        sheets = {i18n.t("md_sheet_table", lang): table}
+        for r in results:
+            sheets[words.MODEL_SHORT[r.model]] = words.coefficients(r, lang)
+            if len(r.impacts):
+                sheets[words.MODEL_SHORT[r.model] + " " + i18n.t("md_sheet_impacts", lang)] = words.impacts(r, lang)
+        if choice is not None:
+            sheets[i18n.t("md_sheet_tests", lang)] = words.tests(choice, lang)
+        tabular.write(sheets if out.suffix.lower() == ".xlsx" else table, out)
+    if args.format == "json":
+        rep = {"y": y, "x": x, "results": [r.to_dict() for r in results], "inputs": notes}
+        if choice is not None:
+            rep["choice"] = {**choice.to_dict(), "summary": words.choice(choice, lang)}
+        text = json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False, default=str)
+        print("\n".join(printable(line, as_json=True) for line in text.split("\n")))
+        return 0
+    render = {"latex": words.to_latex, "md": words.to_markdown, "text": words.to_markdown}[args.format]
+    parts = [render(table, title, foot)]
+    for r in results:
+        if len(r.impacts):
+            parts.append(render(words.impacts(r, lang), i18n.t("md_impacts_title", lang,
+                                                               model=words.model_name(r.model, lang)), None))
+    if choice is not None:
+        parts.append(render(words.tests(choice, lang), i18n.t("md_tests_title", lang), words.choice(choice, lang)))
+    if args.format == "text":
+        for n in notes:
+            parts.append("\n".join(words.covariate_notes(n, lang)))
+    print("\n".join(printable(line) for line in "\n".join(parts).split("\n")))
     return 0
 
 
@@ -247,12 +402,25 @@ def _print_report(report, lang: i18n.Lang, stream) -> None:
 
 
 def _report_for(args):
+    """The validation report of ``args.file``; a path that does not exist is a usage error (2). A
+    folder, a device (/dev/zero) or an unreadable file is reported by ``validate`` (its own code)."""
     from dei_geo.sources import validate
 
-    if not Path(args.file).is_file():
-        print(printable(f"dei-geo {args.command}: {args.file}: no such file"), file=sys.stderr)
+    if not os.path.lexists(args.file):
+        print(printable(f"dei-geo {args.command}: " + i18n.t("cli_no_file", args.lang, file=args.file)),
+              file=sys.stderr)
         raise _Exit(2)
     return validate.validate(Path(args.file), sheet=args.sheet)
+
+
+def _write_failed(err, lang: i18n.Lang, command: str) -> int:
+    """Say why an output file could not be written (path and reason, in ``lang``); exit code 1."""
+    from dei_geo.core import files
+
+    reason = i18n.t(files.REASONS[err.reason], lang, error=err.error)
+    print(printable(f"dei-geo {command}: " + i18n.t("cli_write_failed", lang, path=err.path, reason=reason)),
+          file=sys.stderr)
+    return 1
 
 
 def _cmd_validate(args) -> int:
@@ -319,7 +487,7 @@ def _out_problem(out: Path, source: Path, lang: i18n.Lang) -> str | None:
 
 def _cmd_score(args) -> int:
     from dei_geo.analysis import index
-    from dei_geo.core import tabular
+    from dei_geo.core import files, tabular
     from dei_geo.wording import index as index_words
 
     out = Path(args.out)
@@ -331,13 +499,45 @@ def _cmd_score(args) -> int:
         ds, result = _user_dataset(args)
     except _Exit as stop:
         return stop.code
-    tabular.write(index.scored_frame(ds, args.lang), out)  # .csv or .xlsx, formula-safe
+    try:
+        tabular.write(index.scored_frame(ds, args.lang), out)  # .csv or .xlsx, formula-safe, atomic
+    except files.WriteFailed as err:
+        return _write_failed(err, args.lang, "score")
     scored = int(ds.scores["score"].notna().sum())
     print(printable(f"written {out}: {len(ds.scores)} cities, {scored} with an overall score, "
                     f"{result.gaps['adcode'].nunique()} with missing indicators ({args.missing})"))
     for message in index_words.messages(result, args.lang):
         print(printable(message))
     print(i18n.t("di_weight_rule", args.lang))
+    return 0
+
+
+def _cmd_change(args) -> int:
+    """Your scores against DEI 2023: per city both scores, the difference, both ranks among the
+    cities scored in both, the rank change and the tier move."""
+    import json
+
+    from dei_geo.analysis import change
+    from dei_geo.sources import datasets
+    from dei_geo.wording import change as change_words
+
+    try:
+        ds, _ = _user_dataset(args)
+    except _Exit as stop:
+        return stop.code
+    base = datasets.load_dei_2023()
+    changes = change.city_changes(base, ds)
+    if args.format == "json":
+        n = changes.attrs["n_common"]
+        out = {"base": base.label, "other": ds.label, "metric": "score", "rank_basis": "common",
+               "n_common": n, "n_other": changes.attrs["n_other"],
+               "rank_note": change_words.rank_basis(n, args.lang),
+               "cities": change_words.records(changes, base.tiers, base.label, ds.label, args.lang)}
+        text = json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False)
+        print("\n".join(printable(line, as_json=True) for line in text.split("\n")))
+    else:
+        for line in change_words.lines(changes, base.tiers, base.label, ds.label, args.lang):
+            print(printable(line))
     return 0
 
 
@@ -417,6 +617,13 @@ def parser() -> argparse.ArgumentParser:
     score.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     _data_arguments(score)
     score.set_defaults(func=_cmd_score)
+    chg = sub.add_parser("change", help="compare your scores with DEI 2023: both scores, the "
+                                        "difference, ranks among the cities in both, tier moves")
+    chg.add_argument("file")
+    chg.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
+    chg.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    _data_arguments(chg)
+    chg.set_defaults(func=_cmd_change)
     # regions and spillover (issue 5)
     reg = sub.add_parser("regions", help="clusters, metro circles and distance-rule regions: statistics")
     reg.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
@@ -438,6 +645,24 @@ def parser() -> argparse.ArgumentParser:
                        help="default %(default)s")
     spill.add_argument("--seed", type=int, default=defaults.SEED, help="default %(default)s")
     spill.set_defaults(func=_cmd_spillover)
+    # spatial regression (issue 14)
+    mod = sub.add_parser("model", help="spatial regression: OLS, SLX, SAR, SEM, SDM, SDEM (spreg), impacts, "
+                                       "model choice (--model all)")
+    mod.add_argument("file", nargs="?", default=None,
+                     help="CSV/XLSX with a city column and numeric columns (default: the bundled 2023 scores)")
+    mod.add_argument("--y", required=True, help="dependent variable, e.g. 总分 or score")
+    mod.add_argument("--x", default=None, help="covariates, comma-separated, e.g. gdp_pc,pop")
+    mod.add_argument("--covariates", default=None, help="second CSV/XLSX with covariates, joined by city (and year)")
+    mod.add_argument("--model", choices=MODEL_CHOICES, default="ols",
+                     help="default %(default)s; all: every model, LM/LR tests and the model choice")
+    mod.add_argument("--weights", default="queen", help="queen (default), knn:6 or band:150km")
+    mod.add_argument("--no-row-standardise", action="store_true", help="use the weights as built (binary, 1/km)")
+    mod.add_argument("--year", type=int, default=None, help="one year of multi-year data (else: panel FE sar/sem)")
+    mod.add_argument("--sheet", default=None, help="XLSX sheet")
+    mod.add_argument("--format", choices=MODEL_FORMATS, default=MODEL_FORMATS[0])
+    mod.add_argument("--out", default=None, help="also write the tables: .csv (the main table) or .xlsx (all)")
+    mod.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    mod.set_defaults(func=_cmd_model)
     return p
 
 

@@ -14,39 +14,76 @@ CHANGE, RANK_CHANGE, NO_VALUE = "change", "rank_change", "no_value"
 def _side(ds: Dataset, metric: str) -> pd.DataFrame:
     if metric not in ds.scores:
         raise ValueError(f"{ds.label} has no column {metric!r}")
-    rank = "rank" if metric == "score" else f"{metric}_rank"
     s = ds.scores
+    tier = s["tier"].astype(object) if metric == "score" else pd.Series(None, index=s.index, dtype=object)
     return pd.DataFrame({"adcode": s["adcode"], "city": s["city"], "value": s[metric].astype(float),
-                         "rank": s[rank] if rank in s else pd.Series(pd.NA, index=s.index)})
+                         "tier": tier.where(s[metric].notna(), None)})
 
 
 def compare(base: Dataset, other: Dataset, metric: str = "score") -> pd.DataFrame:
-    """Every city in either dataset: base and other value and rank, ``change`` (other − base) and
-    ``rank_change`` (base rank − other rank: positive = moved up). A city missing on either side,
-    or with no value there (e.g. 亳州's conflicting rows), gets NaN change and ``no_value`` says
-    which side: ``base``, ``other`` or ""."""
+    """Every city in either dataset: base and other value, ``change`` (other − base), and ranks
+    among the cities with a value in BOTH datasets — ``rank_base``, ``rank_other`` (1 = highest,
+    ties share the best rank), ``rank_change`` = rank_base − rank_other (positive = moved up) —
+    so that a 6-city file is ranked against the same 6 cities of the base, never its rank among 6
+    against a rank among 257. ``tier_base`` / ``tier_other``: tier ids of the overall score
+    (None for other metrics or without a value). A city missing on either side, or with no value
+    there (e.g. 亳州's conflicting rows), gets NaN change and ranks, and ``no_value`` says which
+    side: ``base``, ``other`` or "". ``attrs["n_common"]``: how many cities were ranked."""
     a, b = _side(base, metric), _side(other, metric)
     out = a.merge(b, on="adcode", how="outer", suffixes=("_base", "_other"))
     out["city"] = out["city_base"].fillna(out["city_other"])
     out[CHANGE] = out["value_other"] - out["value_base"]
-    out[RANK_CHANGE] = (out["rank_base"].astype("Float64") - out["rank_other"].astype("Float64")
-                        ).astype("Int64")
+    common = out["value_base"].notna() & out["value_other"].notna()
+    for side in ("base", "other"):
+        ranks = out.loc[common, f"value_{side}"].rank(ascending=False, method="min")
+        out[f"rank_{side}"] = ranks.reindex(out.index).astype("Int64")
+    out[RANK_CHANGE] = (out["rank_base"] - out["rank_other"]).astype("Int64")
     out[NO_VALUE] = ""
     out.loc[out["value_base"].isna(), NO_VALUE] = "base"
     out.loc[out["value_other"].isna(), NO_VALUE] = "other"
     cols = ["adcode", "city", "value_base", "value_other", CHANGE, "rank_base", "rank_other",
-            RANK_CHANGE, NO_VALUE]
-    return out[cols].sort_values(CHANGE, ascending=False, na_position="last").reset_index(drop=True)
+            RANK_CHANGE, "tier_base", "tier_other", NO_VALUE]
+    out = out[cols].sort_values(CHANGE, ascending=False, na_position="last").reset_index(drop=True)
+    out.attrs["n_common"] = int(common.sum())
+    return out
 
 
 def with_change(other: Dataset, base: Dataset, metric: str = "score", name: str = CHANGE) -> Dataset:
-    """``other`` plus columns ``name`` (other − base) and ``rank_{name}`` (positive = moved up),
-    ready for ``maps.prepare_map(metric=name)``. Cities only in ``base`` get no row."""
-    diff = compare(base, other, metric).set_index("adcode")
+    """``other`` plus columns ``name`` (other − base) and ``rank_{name}`` (rank among the cities
+    in both, positive = moved up), ready for ``maps.prepare_map(metric=name)``; how many cities
+    were ranked is in ``meta["common"][name]`` (and ``[f"rank_{name}"]``). Cities only in
+    ``base`` get no row."""
+    diff = compare(base, other, metric)
+    by_city = diff.set_index("adcode")
     scores = other.scores.copy()
-    scores[name] = scores["adcode"].map(diff[CHANGE]).astype(float)
-    scores[f"rank_{name}"] = scores["adcode"].map(diff[RANK_CHANGE]).astype("Float64")
-    return dataclasses.replace(other, scores=scores)
+    scores[name] = scores["adcode"].map(by_city[CHANGE]).astype(float)
+    scores[f"rank_{name}"] = scores["adcode"].map(by_city[RANK_CHANGE]).astype("Float64")
+    n = diff.attrs["n_common"]
+    common = {**other.meta.get("common", {}), name: n, f"rank_{name}": n}
+    return dataclasses.replace(other, scores=scores, meta={**other.meta, "common": common})
+
+
+TIER_MOVES = ("up", "down", "same")  # tier_move codes (tier order: 一线 first)
+
+
+def city_changes(base: Dataset, other: Dataset) -> pd.DataFrame:
+    """What ``dei-geo change`` reports: one row per city of ``other`` (in rank order of
+    ``other``'s score among the common cities, then the rest), with both scores, the difference,
+    both ranks among the cities in both datasets, the rank change, both tier ids and
+    ``tier_move`` (``up``, ``down``, ``same``; "" without a score on either side).
+    ``attrs``: ``n_common``, ``n_other`` (cities in ``other``), ``n_base`` (cities in ``base``)."""
+    diff = compare(base, other)
+    mine = set(other.scores["adcode"])
+    out = diff[diff["adcode"].isin(mine)].copy()
+    order = {t: i for i, t in enumerate(base.tiers["tier"])}
+    a, b = out["tier_base"].map(order), out["tier_other"].map(order)
+    move = pd.Series("", index=out.index, dtype=object)
+    both = a.notna() & b.notna()
+    move[both & (b < a)], move[both & (b > a)], move[both & (a == b)] = "up", "down", "same"
+    out["tier_move"] = move
+    out = out.sort_values(["rank_other", "value_other"], ascending=[True, False], na_position="last")
+    out.attrs.update(n_common=diff.attrs["n_common"], n_other=len(mine), n_base=len(base.scores))
+    return out.reset_index(drop=True)
 
 
 def shift_table(edited: Dataset, published: Dataset, lang: str = "zh") -> pd.DataFrame:

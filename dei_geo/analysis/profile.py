@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dei_geo.analysis import national
 from dei_geo.core import places
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
@@ -78,7 +79,8 @@ class CityCard(TypedDict):
     next_tier_up: dict | None  # id, name, lower, gap
     above_tier_floor: float | None
     percentile: dict  # national, national_n, province, province_n
-    context: dict  # province_mean, province_scored, national_mean, national_scored
+    context: dict  # province_mean, province_scored, national_mean, national_scored, national_basis,
+    # national_reported (the report's stated means: value, page)
     printed_rows: list[dict]  # rank, score, page (a conflicting unit's printed rows)
     pillars: list[Pillar]
     neighbours: dict  # method (code), cities (list of Unit), n_scored, mean
@@ -203,7 +205,7 @@ def _neighbours(ds: Dataset, adcode: int) -> dict:
         "method": NEIGHBOUR_METHOD,
         "cities": units,
         "n_scored": len(scores),
-        "mean": _num(np.mean(scores), 2) if scores else None,
+        "mean": _num(np.mean(scores)) if scores else None,
     }
 
 
@@ -228,14 +230,20 @@ def _percentiles(scored: pd.DataFrame, adcode: int, province: int, score) -> dic
     }
 
 
-def _context(scored: pd.DataFrame, province: int) -> dict:
-    """Means behind the card's chart: the scored cities of the province and of the nation."""
+def _context(ds: Dataset, scored: pd.DataFrame, province: int) -> dict:
+    """Means behind the card's chart: the scored cities of the province, and the national figure
+    of ``analysis.national`` (basis ``units``) with the report's own stated means beside it."""
     in_province = scored.loc[scored["province_adcode"].eq(province), "score"]
+    figs = national.figures(ds)
+    reported = figs.get(national.REPORTED)
     return {
-        "province_mean": _num(in_province.mean(), 2) if len(in_province) else None,
+        "province_mean": _num(in_province.mean()) if len(in_province) else None,
         "province_scored": len(in_province),
-        "national_mean": _num(scored["score"].mean(), 2),
-        "national_scored": len(scored),
+        "national_mean": _num(figs[national.UNITS].mean),
+        "national_scored": figs[national.UNITS].n,
+        "national_basis": national.UNITS,
+        "national_reported": [] if reported is None else
+        [{"value": v, "page": p} for v, p in reported.means],
     }
 
 
@@ -286,7 +294,7 @@ def city_profile(ds: Dataset, adcode: int, lang: str = "zh") -> CityCard:
         "next_tier_up": _next_tier_up(ds, tier, score, lang) if has_gap else None,
         "above_tier_floor": _num(score - tier["lower"]) if has_gap and tier["lower"] > 0 else None,
         "percentile": _percentiles(_scored(ds), adcode, province, score),
-        "context": _context(_scored(ds), province),
+        "context": _context(ds, _scored(ds), province),
         "printed_rows": _printed_rows(ds, adcode) if unit["status"] == "conflict" else [],
         "pillars": _pillars(ds, adcode, lang),
         "neighbours": _neighbours(ds, adcode),

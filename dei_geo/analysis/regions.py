@@ -25,6 +25,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from dei_geo.analysis import defaults
+from dei_geo.analysis import national as _national
 from dei_geo.core import paths, places
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
@@ -237,18 +238,23 @@ def region_table(ds: Dataset, regions: list[Region]) -> pd.DataFrame:
     """One row per region and a first ``national`` row (all scored cities).
 
     Counts: ``members`` (counted), ``evaluated`` (in the dataset), ``scored`` (with a score; a city
-    the source prints twice has none); ``partial``; tier counts ``t1``…``t5`` over evaluated members
-    with a tier. ``core_score`` is the mean of the scored centres, ``gap`` = core_score − mean of
-    the other scored members, ``diff_national`` = mean − national mean.
+    the source prints twice has none); ``partial``; tier counts ``t1``…``t5`` over scored members
+    (a unit with conflicting scores is in no tier, as on the map). ``core_score`` is the mean of
+    the scored centres, ``gap`` = core_score − mean of the other scored members, ``diff_national``
+    = mean − national mean. The national row's n, mean and tier counts are
+    ``analysis.national``'s ``units`` figures (basis ``units``).
     """
     scores = ds.scores.set_index("adcode")
     tier_ids = list(ds.tiers["tier"])
-    national = _stats(scores["score"])
+    units = _national.units(ds)
+    stats = _stats(scores["score"])
+    stats.update(scored=units.n, mean=units.mean)  # the one national figure (the same numbers)
     rows = [{"id": "national", "kind": "national", "region": None,  # named by the faces
-             "region_en": None, "core": False, "members": len(scores),
-             "evaluated": len(scores), "partial": 0, **national, "centres": "", "core_cities": "",
+             "region_en": None, "core": False, "members": units.listed,
+             "evaluated": units.listed, "partial": 0, **stats, "centres": "", "core_cities": "",
              "core_score": np.nan, "periphery_mean": np.nan, "confidence": "", "source": "",
-             **scores["tier"].value_counts().reindex(tier_ids, fill_value=0).to_dict()}]
+             **units.tiers}]
+    national_mean = units.mean if units.mean is not None else np.nan
     for r in regions:
         m = r.counted
         ev = scores.reindex(m["adcode"]).dropna(subset=["status"])
@@ -259,7 +265,8 @@ def region_table(ds: Dataset, regions: list[Region]) -> pd.DataFrame:
         rows.append({
             "id": r.id, "kind": r.kind, "region": r.name, "region_en": r.name_en, "core": r.core,
             "members": len(m), "evaluated": len(ev), "partial": int((m["membership"] == "partial").sum()),
-            **_stats(s), **ev["tier"].value_counts().reindex(tier_ids, fill_value=0).to_dict(),
+            **_stats(s), **ev.loc[ev["status"].eq("ok") & ev["score"].notna(), "tier"]
+            .value_counts().reindex(tier_ids, fill_value=0).to_dict(),
             "centres": "、".join(places.display_name(a) for a in r.centres),
             "core_cities": "、".join(places.display_name(a) for a in core_ids),
             "core_score": core, "periphery_mean": rest.mean() if len(rest) else np.nan,
@@ -267,7 +274,7 @@ def region_table(ds: Dataset, regions: list[Region]) -> pd.DataFrame:
         })
     out = pd.DataFrame(rows)
     out["gap"] = out["core_score"] - out["periphery_mean"]
-    out["diff_national"] = out["mean"] - national["mean"]
+    out["diff_national"] = out["mean"] - national_mean
     return out
 
 
@@ -313,15 +320,21 @@ def decay_of(region: Region, row, decays: dict | None):
     return (decays or {}).get(core[0]) if core else None
 
 
-def _plain(value):
-    """JSON-safe scalars: NaN → None, NumPy → Python."""
+# fields holding scores (or differences of scores): one decimal, as everywhere scores are shown
+SCORE_KEYS = frozenset({"mean", "median", "min", "max", "core_score", "periphery_mean", "gap",
+                        "diff_national", "national_mean", "diff", "rest_mean", "score", "value"})
+
+
+def _plain(value, key: str | None = None):
+    """JSON-safe scalars: NaN → None, NumPy → Python; a score field (``SCORE_KEYS``) to one
+    decimal, other numbers to four."""
     if isinstance(value, (float, np.floating)):
-        return None if np.isnan(value) else round(float(value), 4)
+        return None if np.isnan(value) else round(float(value), 1 if key in SCORE_KEYS else 4)
     return value.item() if isinstance(value, np.generic) else value
 
 
 def _plain_dict(row) -> dict | None:
-    return None if row is None else {k: _plain(v) for k, v in dict(row).items()}
+    return None if row is None else {k: _plain(v, k) for k, v in dict(row).items()}
 
 
 def report(ds: Dataset, r_km: float | None = DEFAULT_R_KM, decays: dict | None = None) -> dict:
@@ -334,7 +347,7 @@ def report(ds: Dataset, r_km: float | None = DEFAULT_R_KM, decays: dict | None =
     out = []
     for region, (_, row) in zip(regs, table.iloc[1:].iterrows()):
         out.append({
-            **{k: _plain(v) for k, v in row.items()},
+            **{k: _plain(v, k) for k, v in row.items()},
             "low_confidence": region.low_confidence, "note": region.note,
             "members_list": [{"adcode": int(m.adcode), "name": m.member, "membership": m.membership}
                              for m in region.members.itertuples()],
@@ -342,9 +355,10 @@ def report(ds: Dataset, r_km: float | None = DEFAULT_R_KM, decays: dict | None =
         })
     claim = core_claim(ds)
     return {
-        "national": {k: _plain(v) for k, v in national.items()},
+        "national": {k: _plain(v, k) for k, v in national.items()},
+        "national_figures": {k: f.to_dict() for k, f in _national.figures(ds).items()},
         "radius_km": r_km, "regions": out,
         "core_claim": {"weighting": "equal weight per scored member city",
-                       "rows": [{k: _plain(v) for k, v in r.items()} for r in claim.to_dict("records")],
-                       **{k: _plain(v) for k, v in claim.attrs.items()}},
+                       "rows": [{k: _plain(v, k) for k, v in r.items()} for r in claim.to_dict("records")],
+                       **{k: _plain(v, k) for k, v in claim.attrs.items()}},
     }

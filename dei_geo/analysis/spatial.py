@@ -39,6 +39,7 @@ LISA_CLASSES = ("HH", "LL", "HL", "LH", "ns")
 GI_CLASSES = ("hot", "cold", "ns")
 WEIGHT_KINDS = defaults.WEIGHT_KINDS
 MIN_UNITS = 30
+MIN_PERMUTATIONS = 99  # p-values in steps of 0.01 at least
 METRICS = {"overall": "score"}
 _QUADRANT = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}  # esda's quadrant codes
 
@@ -183,6 +184,8 @@ class Spillover:
                  alpha: float = ALPHA, seed: int = SEED):
         if not 0 < alpha < 1:
             raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+        if permutations < MIN_PERMUTATIONS:  # esda gives no pseudo p-value without permutations
+            raise ValueError(f"permutations must be at least {MIN_PERMUTATIONS}, got {permutations}")
         y = pd.Series(y).reindex(w.ids)
         if y.isna().any():
             raise ValueError("every unit in the weights needs a value (drop unscored units first)")
@@ -351,9 +354,10 @@ def report(ds: Dataset, metric: str = "overall", weights: str = WEIGHT_KINDS[0],
     per_core = []
     for row in cores.to_dict("records"):
         rm = rings[rings["adcode"] == row["adcode"]]
-        per_core.append({**{k: plain(v) for k, v in row.items()},
-                         "rings": [{"ring": r.ring, "n": int(r.n), "mean": plain(r.mean),
-                                    "diff_national": plain(r.diff_national)} for r in rm.itertuples()]})
+        per_core.append({**{k: plain(v, k) for k, v in row.items()},
+                         "rings": [{"ring": r.ring, "n": int(r.n), "mean": plain(r.mean, "mean"),
+                                    "diff_national": plain(r.diff_national, "diff_national")}
+                                   for r in rm.itertuples()]})
     return {"metric": metric, **sp.to_dict(), "cores": per_core}
 
 

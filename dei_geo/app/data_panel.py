@@ -19,7 +19,7 @@ from dei_geo.core import columns, tabular
 from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import Scheme
 from dei_geo.maps import web
-from dei_geo.sources import loader, template, validate
+from dei_geo.sources import template, validate
 from dei_geo.sources.datasets import Dataset
 from dei_geo.wording import change as change_words
 from dei_geo.wording import index as index_words
@@ -36,14 +36,6 @@ GAP_EFFECT = {"not_computed": "di_effect_not_computed", "as_zero": "di_effect_as
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validated(data: bytes, name: str, sheet: str | None) -> validate.Report:
     return validate.validate(data, name=name, sheet=sheet)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _sheets(data: bytes, name: str) -> list[str]:
-    try:
-        return loader.sheet_names(data, name)
-    except loader.FileProblem:
-        return []  # the validation report explains it
 
 
 @st.cache_data(show_spinner=False)
@@ -75,9 +67,10 @@ def _report(report: validate.Report, lang: Lang) -> None:
         st.download_button(t("di_download_issues", lang),
                            report.issues_csv(lang),
                            file_name="issues.csv", mime="text/csv", key="di_dl_issues")
-    if len(report.rejected):
-        st.download_button(t("di_download_rejected", lang), report.rejected_csv(lang),
-                           file_name="rejected_rows.csv", mime="text/csv", key="di_dl_rejected")
+    if len(report.rejected):  # every rejected row: built on click, never sent with the page
+        st.download_button(t("di_download_rejected", lang), lambda: report.rejected_csv(lang),
+                           file_name="rejected_rows.csv", mime="text/csv", key="di_dl_rejected",
+                           on_click="ignore")
 
 
 def _reset_weights() -> None:
@@ -152,8 +145,8 @@ def _shift_table(ds: Dataset, published: Dataset, lang: Lang) -> None:
         t("di_col_rank_published", lang): s["rank_published"],
         t("di_col_rank_edited", lang): s["rank_edited"],
         t("di_col_rank_shift", lang): s["rank_shift"],
-        t("di_col_score_published", lang): s["score_published"].round(2),
-        t("di_col_score_edited", lang): s["score_edited"].round(2),
+        t("di_col_score_published", lang): s["score_published"].round(1),
+        t("di_col_score_edited", lang): s["score_edited"].round(1),
     }), hide_index=True, width="stretch", key="di_shift_table")
 
 
@@ -165,10 +158,8 @@ def _prepared(key: tuple, _ds: Dataset, metric: str, scheme: Scheme, k: int, lan
 
 def prepared(ds: Dataset, metric: str, scheme: Scheme, k: int, lang: Lang) -> web.PreparedMap:
     """``web.prepare_map`` of a returned dataset, cached on its content. Change metrics are
-    differences, not 0–100 scores: they are classed by quantiles whatever ``scheme`` says.
-    Raises ValueError when a metric has fewer distinct values than classes."""
-    if metric in columns.DERIVED and scheme == "tiers":
-        scheme = "quantiles"
+    differences, not 0–100 scores: ``prepare_map`` classes them around 0 whatever ``scheme``
+    says. Raises ValueError when a metric has fewer distinct values than classes."""
     return _prepared(state.dataset_key(ds), ds, metric, scheme, k, lang, columns.label(metric, lang))
 
 
@@ -182,12 +173,12 @@ def render(ctx: Ctx) -> Dataset | None:
     if upload is None:
         return None
     data, name = upload.getvalue(), upload.name
-    sheets = _sheets(data, name)
-    sheet = None
-    if len(sheets) > 1:
-        sheet = st.selectbox(t("di_sheet", lang), [None, *sheets], key="di_sheet",
+    report = _validated(data, name, None)  # one read: the report carries the sheet names too
+    if len(report.sheets) > 1:
+        sheet = st.selectbox(t("di_sheet", lang), [None, *report.sheets], key="di_sheet",
                              format_func=lambda s: t("di_sheet_auto", lang) if s is None else s)
-    report = _validated(data, name, sheet)
+        if sheet is not None:
+            report = _validated(data, name, sheet)
     _report(report, lang)
     table = report.table
     if table.empty:
@@ -216,15 +207,17 @@ def render(ctx: Ctx) -> Dataset | None:
     if ds.scores["score"].notna().any():
         ds = change.with_change(ds, ctx.ds, name="change")
         with st.expander(t("di_compare", lang, base=plain(ctx.ds.label))):
-            diff = change.compare(ctx.ds, ds)
+            diff = change.city_changes(ctx.ds, ds)
+            st.caption(change_words.rank_basis(diff.attrs["n_common"], lang))
+            names = change_words.tier_names(ctx.ds.tiers, lang)
+            diff["tier"] = [change_words.transition(r, names, lang) for _, r in diff.iterrows()]
             diff["note"] = change_words.notes(diff, ctx.ds.label, ds.label, lang)
-            diff = diff.drop(columns=["adcode", "no_value"])
-            names = {"city": "col_city", "value_base": "di_col_base", "value_other": "di_col_other",
-                     "change": "di_col_change", "rank_base": "di_col_rank_base",
-                     "rank_other": "di_col_rank_other", "rank_change": "di_col_rank_change",
-                     "note": "col_note"}
-            st.dataframe(diff.rename(columns={k: t(v, lang) for k, v in names.items()}).round(2),
-                         hide_index=True, width="stretch", key="di_compare_table")
+            cols = {"city": "col_city", "value_base": "di_col_base", "value_other": "di_col_other",
+                    "change": "di_col_change", "rank_base": "di_col_rank_base",
+                    "rank_other": "di_col_rank_other", "rank_change": "di_col_rank_change",
+                    "tier": "col_tier", "note": "col_note"}
+            shown = diff[list(cols)].round(1).rename(columns={k: t(v, lang) for k, v in cols.items()})
+            st.dataframe(shown, hide_index=True, width="stretch", key="di_compare_table")
     st.download_button(t("di_download_scored", lang), index.scored_csv(ds, lang),
                        file_name="scored.csv", mime="text/csv", key="di_dl_scored")
     return ds

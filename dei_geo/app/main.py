@@ -43,17 +43,20 @@ def run() -> None:
 
     st.title(t("app_title", lang))
     map_area = st.container()  # filled last: the data tab decides which dataset the map shows
-    tab_names = ("ranking", "compare", "reg_tab", "di_title", "export_heading")
-    ranking_tab, compare_tab, regions_tab, data_tab, export_tab = st.tabs([t(n, lang) for n in tab_names])
+    tab_names = ("ranking", "compare", "reg_tab", "md_tab", "di_title", "export_heading")
+    ranking_tab, compare_tab, regions_tab, models_tab, data_tab, export_tab = st.tabs([t(n, lang) for n in tab_names])
 
-    report = state.Ctx(lang=lang, ds=bundled, scheme=scheme, k=k)  # the 2023 report's own tables
+    spatial = state.spatial_settings()  # weights, k, α of the regions tab: its stats, LISA/Gi*, card
+    report = state.Ctx(lang=lang, ds=bundled, scheme=scheme, k=k, spatial=spatial)  # the report's own
     with data_tab:
         user_ds = data_panel.render(report)
-    use_user = user_ds is not None and st.sidebar.toggle(t("di_show_user", lang), key="di_show_user")
+    # after an upload the map shows it; the one switch back to the report sits right above the map
+    use_user = user_ds is not None and map_area.toggle(
+        t("di_show_user", lang), value=True, key="di_show_user", help=t("di_show_user_help", lang))
     shown = user_ds if use_user else bundled
     options = columns.available(shown.scores, lang)
     metric = widgets.select(st.sidebar, t("di_metric_select", lang), options, options.get, "metric", lang)
-    ctx = state.Ctx(lang=lang, ds=shown, scheme=scheme, k=k, metric=metric)
+    ctx = state.Ctx(lang=lang, ds=shown, scheme=scheme, k=k, metric=metric, spatial=spatial)
 
     def prepared(scheme: theme.Scheme, k: int):
         if use_user:
@@ -71,7 +74,8 @@ def run() -> None:
             st.warning(t("too_few_values", lang, got=err.got, k=err.k))
         pm = prepared("tiers", 5)
     layers = (
-        [layer for layer in state.layer_data(state.dataset_key(shown), shown, lang) if layer.key in layer_keys]
+        [layer for layer in state.layer_data(state.dataset_key(shown), shown, lang, spatial)
+         if layer.key in layer_keys]
         if layer_keys else []
     )
 
@@ -82,6 +86,9 @@ def run() -> None:
         with left:
             # The base map (with its switchable region layers) is rebuilt identically on every run:
             # same component key, no remount; the selected city's outline travels separately.
+            if any(key in overlays.INTERACTIVE for key in layer_keys):  # which LISA / Gi* settings
+                settings = overlays.settings({"kind": spatial[0], "k": spatial[1]}, spatial[2], lang)
+                st.caption(t("sp_map_settings", lang, settings=settings))
             m = web.build_map(pm)
             if layers:
                 overlays.add_to(m, overlays.build(layers, show=tuple(layer_keys)))
@@ -122,5 +129,9 @@ def run() -> None:
     extra = {t("reg_table_title", lang): region_table}
     if compared is not None:
         extra[t("compare", lang)] = compared
+    with models_tab:  # spatial regression (issue 14)
+        from dei_geo.app import models_panel
+
+        models_panel.render(ctx)
     with export_tab:
         export_panel.render(ctx, pm, extra_tables=extra)

@@ -6,11 +6,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dei_geo.analysis import national
 from dei_geo.analysis.profile import city_profile
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
 from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import BAR_COLOR, CHART_CONTEXT
+from dei_geo.maps import overlays
+from dei_geo.wording import national as national_words
 from dei_geo.wording import spatial as spatial_words
 from dei_geo.wording.profile import region_lines, score_label
 
@@ -121,6 +124,8 @@ def _regions(spatial_card: dict, lang: Lang) -> None:
         if spatial_card["island"]:
             st.caption(t("profile_island_note", lang))
         st.caption(spatial_words.weights(spatial_card["weights"], lang))
+        st.caption(t("sp_map_settings", lang,
+                     settings=overlays.settings(spatial_card["weights"], spatial_card["alpha"], lang)))
 
 
 def render(ctx: Ctx, adcode: int) -> None:
@@ -134,9 +139,10 @@ def render(ctx: Ctx, adcode: int) -> None:
     if card["score"] is not None:
         st.markdown(f"**{t('profile_chart', lang)}**")
         st.altair_chart(_chart(card, lang), width="stretch")
+        st.caption(national_words.mean(national.figures(ctx.ds), lang))
     _pillars(card, lang)
     _surroundings(card, lang)
-    _regions(state.spatial_card(state.dataset_key(ctx.ds), ctx.ds, adcode), lang)
+    _regions(state.spatial_card(state.dataset_key(ctx.ds), ctx.ds, adcode, ctx.spatial), lang)
     if card["flags"]:
         st.markdown(f"**{t('profile_flags', lang)}**")
         for flag in card["flags"]:

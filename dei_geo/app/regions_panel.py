@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dei_geo.analysis import national as national_figures
 from dei_geo.analysis import regions, spatial
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
@@ -21,6 +22,7 @@ from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import AXIS_COLOR, BAR_COLOR, FIT_COLOR, LISA_COLORS, MEAN_COLOR, NS_COLOR
 from dei_geo.maps.overlays import CONFIDENCE
 from dei_geo.sources.datasets import Dataset
+from dei_geo.wording import national as national_words
 from dei_geo.wording import regions as region_words
 from dei_geo.wording import spatial as spatial_words
 
@@ -32,6 +34,7 @@ STAT_LABEL = {  # region_table column → catalogue key, in the order shown
     "gap": "reg_col_gap", "diff_national": "reg_col_diff", "confidence": "reg_col_confidence",
     "source": "reg_col_source",
 }
+SCORE_STATS = ("mean", "median", "min", "max", "core_score", "gap", "diff_national")
 WEIGHTS_LABEL = {"queen": "sp_weights_queen", "knn": "sp_weights_knn"}
 
 
@@ -79,6 +82,8 @@ def _region_display(table: pd.DataFrame, ds: Dataset, lang: Lang) -> pd.DataFram
         if col == "max":
             for tier, name in tiers.items():
                 out[name] = table[tier].astype("Int64")
+    for col in SCORE_STATS:  # scores to one decimal, as everywhere; cv, Gini, Theil to three
+        out[t(STAT_LABEL[col], lang)] = table[col].astype(float).round(1)
     return out.round(3)
 
 
@@ -179,6 +184,7 @@ def render(ctx: Ctx) -> pd.DataFrame:
     st.caption(t("reg_table_note", lang) + " " + t("reg_distance_def", lang, r=r_km))
     display = _region_display(table, ds, lang)
     st.dataframe(display, hide_index=True, width="stretch", height=420)
+    st.caption(national_words.summary(national_figures.figures(ds), lang))
     st.download_button(t("reg_download", lang), tabular.to_csv(display),
                        file_name=f"dei2023_regions_{lang}.csv", mime="text/csv")
 

@@ -14,12 +14,15 @@ from dei_geo.app.text import plain
 from dei_geo.core import places, search
 from dei_geo.core.i18n import Lang, t
 from dei_geo.maps import selection
+from dei_geo.sources import limits
 
 KEY = "selected_city"      # the adcode, or None
 PARAM = "city"             # query parameter
 MAP_KEY = "map"            # st_folium key in streamlit_app.py
 SEARCH_KEY = "city_search"
 MATCH_KEY = "city_search_match"  # the last search that did not name exactly one city
+SEARCH_SAID = {"ambiguous": "search_ambiguous", "prefix": "search_prefix",
+               "unknown": "search_unknown"}  # search.Match.status (with candidates) → catalogue key
 
 
 @lru_cache(maxsize=1)
@@ -48,8 +51,12 @@ def init(lang: Lang) -> None:
     """Once per session: take the city from the link (anything the search box accepts)."""
     if KEY in st.session_state:
         return
-    raw = places.clean(st.query_params.get(PARAM) or "")
+    raw = str(st.query_params.get(PARAM) or "")
     clear()
+    if len(raw) > limits.MAX_QUERY_CHARS:  # no name is this long: not searched, echoed in part
+        st.warning(t("url_unknown", lang, query=plain(limits.echo(places.clean(raw[:limits.ECHO_CHARS * 2])))))
+        return
+    raw = places.clean(raw)
     if not raw:
         return
     match = search.find(raw)
@@ -58,7 +65,7 @@ def init(lang: Lang) -> None:
     elif match.candidates:  # ambiguous or misspelt: offer the choices under the search box
         st.session_state[MATCH_KEY] = match
     else:
-        st.warning(t("url_unknown", lang, query=plain(raw)))
+        st.warning(t("url_unknown", lang, query=plain(limits.echo(raw))))
 
 
 def on_map_click() -> None:
@@ -69,7 +76,8 @@ def on_map_click() -> None:
 
 
 def _on_search() -> None:
-    match = search.find(st.session_state[SEARCH_KEY])
+    text = str(st.session_state[SEARCH_KEY] or "")
+    match = search.find(text[:limits.MAX_QUERY_CHARS])  # no name is longer; the rest is not searched
     if match.adcode is not None:
         select(match.adcode)
         st.session_state[SEARCH_KEY] = ""
@@ -89,12 +97,12 @@ def search_box(lang: Lang) -> None:
     match = st.session_state.get(MATCH_KEY)
     if match is not None:
         if match.candidates:
-            st.warning(t("search_ambiguous" if match.ambiguous else "search_unknown", lang,
-                         query=plain(match.query)))
+            st.warning(t(SEARCH_SAID[match.status], lang,
+                         query=plain(limits.echo(match.query))))
             for adcode in match.candidates:
                 st.button(_label(adcode), key=f"pick_{adcode}", on_click=select, args=(adcode,))
         else:
-            st.warning(t("search_nothing", lang, query=plain(match.query)))
+            st.warning(t("search_nothing", lang, query=plain(limits.echo(match.query))))
     adcode = current()
     if adcode is not None:
         st.caption(t("selected", lang, city=places.display_name(adcode)))

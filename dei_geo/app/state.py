@@ -23,6 +23,18 @@ class Ctx:
     scheme: Scheme
     k: int
     metric: str = "score"
+    spatial: tuple = (spatial.WEIGHT_KINDS[0], spatial.KNN_K, spatial.ALPHA)  # weights, k, α
+
+
+SPATIAL_KEYS = ("sp_weights", "sp_k", "sp_alpha")  # the regions tab's widgets (regions_panel)
+
+
+def spatial_settings() -> tuple[str, int, float]:
+    """The spatial weights, k and α chosen on the regions tab (defaults until it is touched):
+    the same settings drive its statistics, the map's LISA / Gi* layers and the city card."""
+    kind = st.session_state.get(SPATIAL_KEYS[0], spatial.WEIGHT_KINDS[0])
+    k = int(st.session_state.get(SPATIAL_KEYS[1], spatial.KNN_K)) if kind == "knn" else spatial.KNN_K
+    return kind, k, float(st.session_state.get(SPATIAL_KEYS[2], spatial.ALPHA))
 
 
 @st.cache_resource
@@ -44,17 +56,24 @@ def dataset_key(ds: Dataset) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def layer_data(key: tuple, _ds: Dataset, lang: Lang) -> list:
-    """Plain data of the switchable region layers (cores, circles, clusters, rings, LISA, Gi*)."""
-    return overlays.prepare(_ds, lang)
+def layer_data(key: tuple, _ds: Dataset, lang: Lang, settings: tuple = Ctx.spatial) -> list:
+    """Plain data of the switchable region layers (cores, circles, clusters, rings, LISA, Gi*),
+    LISA / Gi* with the spatial ``settings`` (weights, k, α) of the regions tab."""
+    try:
+        spill = _spillover(key, _ds, settings)
+    except spatial.TooFewUnits:
+        spill = None  # overlays.prepare says why on the layers
+    return overlays.prepare(_ds, lang, spill=spill, weights=settings[0], k=settings[1],
+                            alpha=settings[2])
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def spatial_card(key: tuple, _ds: Dataset, adcode: int) -> dict:
-    """The city's regions and its LISA / Gi* class codes (queen weights, α = 0.05)."""
-    return spatial.city_card(_ds, adcode, _spillover(key, _ds))
+def spatial_card(key: tuple, _ds: Dataset, adcode: int, settings: tuple = Ctx.spatial) -> dict:
+    """The city's regions and its LISA / Gi* class codes with the spatial ``settings``."""
+    return spatial.city_card(_ds, adcode, _spillover(key, _ds, settings))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _spillover(key: tuple, _ds: Dataset) -> spatial.Spillover:
-    return spatial.dei_spillover(_ds)
+def _spillover(key: tuple, _ds: Dataset, settings: tuple = Ctx.spatial) -> spatial.Spillover:
+    weights, k, alpha = settings
+    return spatial.dei_spillover(_ds, weights=weights, k=k, alpha=alpha)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dei_geo.analysis import national
 from dei_geo.core import places
 from dei_geo.core.i18n import Lang, t
-from dei_geo.sources.datasets import Dataset, tier_summary
+from dei_geo.sources.datasets import Dataset
 
 
 def _tier_names(ds: Dataset, lang: Lang) -> dict:
@@ -35,22 +36,28 @@ def ranking(ds: Dataset, lang: Lang = "zh") -> pd.DataFrame:
 
 
 def tiers(ds: Dataset, lang: Lang = "zh") -> pd.DataFrame:
-    """Tier counts and means computed from the printed rows beside the reported ones."""
-    s = tier_summary(ds).merge(ds.tiers[["tier", "lower", "upper", "name_en"]], on="tier")
+    """Tier counts on each basis of ``analysis.national`` — map units, printed rows, reported —
+    and the means of the printed rows beside the reported ones (one decimal)."""
+    figs = national.figures(ds)
+    s = ds.tiers
     ranges = [
         f"≥{lo:g}" if pd.isna(hi) else (f"<{hi:g}" if lo <= 0 else f"{lo:g}–{hi:g}")
         for lo, hi in zip(s["lower"], s["upper"])
     ]
-    return pd.DataFrame(
-        {
-            t("col_tier", lang): s["name_zh" if lang == "zh" else "name_en"],
-            t("col_range", lang): ranges,
-            t("col_count", lang): s["count"].astype(int),
-            t("col_count_reported", lang): s["count_reported"].astype(int),
-            t("col_mean", lang): s["mean"].round(2),
-            t("col_mean_reported", lang): s["mean_reported"],
-        }
-    )
+    ids = list(s["tier"])
+    out = pd.DataFrame({
+        t("col_tier", lang): s["name_zh" if lang == "zh" else "name_en"],
+        t("col_range", lang): ranges,
+        t("col_count_units", lang): [figs[national.UNITS].tiers[i] for i in ids],
+        t("col_count", lang): [figs[national.PRINTED].tiers[i] for i in ids],
+    })
+    printed_means = [figs[national.PRINTED].tier_means[i] for i in ids]
+    out[t("col_mean", lang)] = pd.Series(printed_means, dtype=float).round(1)
+    if national.REPORTED in figs:
+        reported = figs[national.REPORTED]
+        out.insert(4, t("col_count_reported", lang), [reported.tiers[i] for i in ids])
+        out[t("col_mean_reported", lang)] = [reported.tier_means[i] for i in ids]
+    return out
 
 
 def quality_notes(ds: Dataset, lang: Lang = "zh") -> list[tuple[str, str]]:

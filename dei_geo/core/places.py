@@ -50,14 +50,20 @@ def load_places() -> pd.DataFrame:
     return _places().copy()
 
 
+# invisible characters that are not in category Cf (Mn, Lo, So): nothing a reader can see
+_INVISIBLE = dict.fromkeys([0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, *range(0x180B, 0x1810), 0x2800,
+                            0x3164, 0xFFA0, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+
+
 def clean(text) -> str:
-    """What a person sees in ``text``: NFKC, invisible format characters (zero-width space,
-    LRM/RLM, a BOM inside the text …: Unicode category Cf) removed, surrounding whitespace
+    """What a person sees in ``text``: NFKC, invisible characters (zero-width space, LRM/RLM,
+    a BOM inside the text …: Unicode categories Cf and Cc; variation selectors, the combining
+    grapheme joiner, Hangul fillers, the Braille blank, Khmer inherent vowels) removed, surrounding whitespace
     (U+3000 too) trimmed, and a code Excel stored as a number (``330100.0``) as an integer.
     Applied to every city name or adcode from a file, the search box and ``?city=``."""
-    text = str(text)
-    if not text.isprintable():  # Cf characters are never printable: the common case is fast
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = str(text).translate(_INVISIBLE)
+    if not text.isprintable():  # Cf and Cc characters are never printable: the common case is fast
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
     text = unicodedata.normalize("NFKC", text).strip()
     code = _FLOAT_CODE.fullmatch(text) if "." in text else None
     return code.group(1) if code else text
@@ -77,12 +83,23 @@ def _index() -> dict[str, frozenset[int]]:
     return {k: frozenset(v) for k, v in index.items()}
 
 
-def suggest(text, n: int = 5) -> list[str]:
-    """Up to ``n`` short names whose keys are closest to ``text`` (for error messages)."""
+def suggest(text, n: int = 5, cutoff: float = 0.5) -> list[str]:
+    """Up to ``n`` short names whose keys are closest to ``text`` (difflib ratio ≥ ``cutoff``)."""
     index = _index()
-    close = difflib.get_close_matches(_key(text), index, n=4 * n, cutoff=0.5)
+    close = difflib.get_close_matches(_key(text), index, n=4 * n, cutoff=cutoff)
     names = dict.fromkeys(display_name(a) for key in close for a in sorted(index[key]))
     return list(names)[:n]
+
+
+def starting(text: str | int) -> tuple[int, ...]:
+    """Every adcode with an official name, short name, alias or pinyin that starts with ``text``
+    (compared as in ``lookup``), sorted: 张 → 张家口, 张家界, 张掖. A Latin prefix needs two
+    letters; digits (adcodes) never match a prefix."""
+    key = _key(text)
+    if not key or key.isdigit() or (key.isascii() and len(key) < 2):
+        return ()
+    return tuple(sorted({a for k, codes in _index().items() if k.startswith(key) and not k.isdigit()
+                         for a in codes}))
 
 
 def lookup(text: str | int) -> tuple[int, ...]:

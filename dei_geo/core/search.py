@@ -10,28 +10,35 @@ from dataclasses import dataclass
 
 from dei_geo.core import places
 
+PREFIX_MAX = 12  # cities listed for a prefix (张 → 3, "zh" → many)
+CLOSE = 0.75  # difflib ratio of a spelling suggestion: hangzou → 杭州, xyz → nothing
+
 
 @dataclass(frozen=True)
 class Match:
     """The outcome of a search.
 
     ``adcode`` is set when the entry names exactly one unit. Otherwise ``candidates`` holds the
-    units it may mean (``ambiguous``, e.g. "suzhou": 苏州, 宿州) or the closest names
-    (``unknown``; empty when nothing is close).
+    units it may mean (``ambiguous``, e.g. "suzhou": 苏州, 宿州), the units whose names start with
+    it (``prefix``, e.g. 张: 张家口, 张家界, 张掖) or the closest names (``unknown``; empty when
+    nothing is close: "xyz" suggests nothing rather than something unrelated).
     """
 
     query: str
     adcode: int | None = None
     candidates: tuple[int, ...] = ()
     ambiguous: bool = False
+    prefix: bool = False
 
     @property
     def status(self) -> str:
-        """``found``, ``ambiguous``, ``unknown`` or ``empty`` (nothing typed)."""
+        """``found``, ``ambiguous``, ``prefix``, ``unknown`` or ``empty`` (nothing typed)."""
         if self.adcode is not None:
             return "found"
         if self.ambiguous:
             return "ambiguous"
+        if self.prefix:
+            return "prefix"
         return "unknown" if self.query else "empty"
 
 
@@ -46,6 +53,11 @@ def find(text: str | int, n: int = 5) -> Match:
         return Match(query, adcode=hits[0])
     if hits:
         return Match(query, candidates=hits, ambiguous=True)
+    starts = places.starting(query)
+    if len(starts) == 1:
+        return Match(query, adcode=starts[0])
+    if starts:
+        return Match(query, candidates=starts[:PREFIX_MAX], prefix=True)
     return Match(query, candidates=closest(query, n))
 
 
@@ -53,7 +65,8 @@ def closest(text: str, n: int = 5) -> tuple[int, ...]:
     """Adcodes of up to ``n`` units whose names are closest to ``text``.
 
     Units whose pinyin equals the pinyin of the Chinese characters typed come first (a homophone
-    slip such as 杭洲 for 杭州), then the nearest spellings (``places.suggest``).
+    slip such as 杭洲 for 杭州), then the nearest spellings (``places.suggest`` at a similarity of
+    ``CLOSE``, so that a typo finds its city and nonsense finds nothing).
     """
     table = places.load_places()
     by_short = dict(zip(table["short_name"], table["adcode"]))
@@ -63,7 +76,7 @@ def closest(text: str, n: int = 5) -> tuple[int, ...]:
 
         sound = "".join(lazy_pinyin(text))
     homophones = table.loc[table["pinyin"].eq(sound.casefold()), "adcode"] if sound else []
-    near = [by_short[name] for name in places.suggest(text, n) if name in by_short]
+    near = [by_short[name] for name in places.suggest(text, n, cutoff=CLOSE) if name in by_short]
     return tuple(dict.fromkeys(int(a) for a in [*homophones, *near]))[:n]
 
 

@@ -20,6 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from dei_geo.core import files
+
 TableFormat = Literal["csv", "xlsx"]
 FORMATS: tuple[TableFormat, ...] = ("csv", "xlsx")
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -118,6 +120,4 @@ def write(tables: dict[str, pd.DataFrame] | pd.DataFrame, out: Path) -> Path:
         data = to_csv(next(iter(tables.values())))
     else:
         raise ValueError(f"{out}: unsupported table format; choose one of {', '.join(FORMATS)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    return out
+    return files.write_atomic(out, data)  # all or nothing; WriteFailed says why

@@ -27,6 +27,14 @@ SEQUENTIAL: dict[int, list[str]] = {
     7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
 }
 CLASS_COUNTS = tuple(sorted(SEQUENTIAL))  # the k a quantile / natural-breaks map may have
+# Differences (score change, rank change) are classed around 0 (``classify.diverging``): ColorBrewer
+# BrBG, brown = down, neutral = no change, blue-green = up; keyed by classes per side (3 classes
+# each side + the middle = 7 colours). Neither end can be read as a tier colour of SEQUENTIAL.
+DIVERGING: dict[int, list[str]] = {
+    1: ["#d8b365", "#f5f5f5", "#5ab4ac"],
+    2: ["#a6611a", "#dfc27d", "#f5f5f5", "#80cdc1", "#018571"],
+    3: ["#8c510a", "#d8b365", "#f6e8c3", "#f5f5f5", "#c7eae5", "#5ab4ac", "#01665e"],
+}
 UNSCORED_COLOR = "#d9d9d9"  # fill of a unit the report did not evaluate (未参评)
 MISSING_COLOR = "#ffffff"  # fill of a listed unit with no value for this metric (未公布)
 MISSING_LINE = "#969696"  # outline of such a unit
@@ -47,8 +55,10 @@ WARNING_COLOR = "#b35806"  # warning text in tooltips (a low-confidence circle)
 RING_COLOR = "#555555"  # distance rings around core cities
 RADIUS_COLOR = "#d95f02"  # the distance rule's radius and the core-city points
 ISLAND_EDGE = "#666666"  # dashed outline of an island unit in the LISA / Gi* layers
-LISA_COLORS = {"HH": "#d7191c", "LL": "#2c7bb6", "HL": "#fdae61", "LH": "#abd9e9"}  # LISA classes
-GI_COLORS = {"hot": "#d7191c", "cold": "#2c7bb6"}  # Gi* hot and cold spots
+# LISA classes and Gi* spots: red and purple families, so that no class can be read as one of the
+# tier colours (SEQUENTIAL is yellow-green-blue; ``tests/core/test_theme.py`` keeps them apart)
+LISA_COLORS = {"HH": "#b2182b", "LL": "#6a3d9a", "HL": "#f4a582", "LH": "#cab2d6"}
+GI_COLORS = {"hot": "#b2182b", "cold": "#6a3d9a"}  # Gi* hot and cold spots
 NS_COLOR = "#bbbbbb"  # not significant (LISA, Gi*): on the map and in the Moran scatterplot
 
 # --- the selected city (``maps.selection``) -----------------------------------------------------

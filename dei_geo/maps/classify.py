@@ -11,7 +11,7 @@ import pandas as pd
 
 from dei_geo.core import tiers as tiers_mod
 from dei_geo.core.i18n import Lang, t
-from dei_geo.core.theme import DEFAULT_K, SCHEMES, Scheme
+from dei_geo.core.theme import DEFAULT_K, DIVERGING, SCHEMES, Scheme
 from dei_geo.core.theme import SEQUENTIAL as PALETTE  # class count → colours, low to high
 
 
@@ -91,6 +91,61 @@ def by_mapclassify(values: pd.Series, scheme: Scheme, k: int) -> Classes:
     lower = [float(present.min())] + bins[:-1]
     labels = [f"{_fmt(lo)}–{_fmt(hi)}" for lo, hi in zip(lower, bins)]
     return Classes(codes.astype(int), labels, PALETTE[k], lower, bins)
+
+
+def diverging(values: pd.Series, k: int = DEFAULT_K, whole: bool = False) -> Classes:
+    """Classes of a difference centred on 0: a middle class for no change (exactly 0 for whole
+    numbers, |x| < 0.05 — shown as 0.0 — otherwise), then up to ``k // 2`` classes (1–3) on
+    each side by quantiles of that side's values, the neutral colour of ``theme.DIVERGING`` at 0
+    whatever the spread. Labels are the smallest and largest values in the class, signed; with
+    ``whole`` (ranks) the breaks and labels are whole numbers. Empty side classes are left out;
+    the middle class is always listed."""
+    values = pd.to_numeric(values, errors="coerce").astype(float)
+    side = max(1, min(max(DIVERGING), k // 2))
+    palette = DIVERGING[side]
+    eps = 0.5 if whole else 0.05
+    present = values.dropna()
+    codes = pd.Series(-1, index=values.index)
+    labels, colors, lower, upper = [], [], [], []
+
+    def fmt(x: float) -> str:
+        text = f"{x:+.0f}" if whole else f"{x:+.1f}"
+        return text.replace("-", "−")
+
+    def add(members: pd.Series, color: str, label: str | None = None) -> None:
+        codes.loc[members.index] = len(labels)
+        lo, hi = (float(members.min()), float(members.max())) if len(members) else (0.0, 0.0)
+        if label is None:
+            label = fmt(lo) if lo == hi else f"{fmt(lo)} – {fmt(hi)}"
+        labels.append(label)
+        colors.append(color)
+        lower.append(lo)
+        upper.append(hi)
+
+    def split(part: pd.Series) -> list[pd.Series]:
+        """Up to ``side`` groups of ``part`` (by |value|, smallest first) at quantile breaks."""
+        size = part.abs()
+        cuts = np.unique(np.quantile(size, [i / side for i in range(1, side)])) if len(part) else []
+        if whole:
+            cuts = np.unique(np.ceil(cuts))
+        groups, low = [], -np.inf
+        for cut in [*cuts, np.inf]:
+            members = part[(size > low) & (size <= cut)]
+            if len(members):
+                groups.append(members)
+            low = cut
+        return groups
+
+    neg = present[present <= -eps]
+    pos = present[present >= eps]
+    zero = present[(present > -eps) & (present < eps)]
+    below = split(neg)  # nearest 0 first: the j-th takes the j-th colour left of the middle
+    for j in reversed(range(len(below))):  # listed most negative first
+        add(below[j], palette[side - 1 - j])
+    add(zero, palette[side], "0" if whole else "0.0")
+    for i, members in enumerate(split(pos)):
+        add(members, palette[side + 1 + i])
+    return Classes(codes.astype(int), labels, colors, lower, upper)
 
 
 def classify(

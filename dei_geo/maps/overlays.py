@@ -23,6 +23,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import LineString, Point
 
 from dei_geo.analysis import regions, spatial
@@ -44,7 +46,7 @@ from dei_geo.core.theme import (
     WHITE,
 )
 from dei_geo.maps.assets import walk
-from dei_geo.maps.markup import esc
+from dei_geo.maps.markup import esc, js_string
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
 from dei_geo.wording import spatial as spatial_words
@@ -78,6 +80,7 @@ class Layer:
     labels: tuple = ()  # (lat, lon, label HTML)
     interactive: bool = True  # False: the polygons let clicks through (and show no tooltip)
     skipped: str = ""  # why the layer is empty (plain text), "" when it is drawn
+    legend: str = ""  # LISA / Gi*: legend HTML shown instead of the choropleth's while the layer is on
 
 
 INTERACTIVE = ("lisa", "gi")  # per-city layers: a click selects the city (feature id = adcode)
@@ -188,15 +191,21 @@ def _rings(lang: Lang, r_km: float, ring_km) -> Layer:
                  _collection(pts, ptips, pids), pstyles, interactive=False)
 
 
-def _local_title(key: str, lang: Lang, alpha: float) -> str:
-    return (t("lyr_lisa", lang, alpha=alpha) if key == "lisa"
-            else t("sp_gi_counts", lang) + f" (α = {alpha:g})")
+def settings(w: dict, alpha: float, lang: Lang) -> str:
+    """The weights and α a LISA / Gi* layer was computed with, short: Queen 邻接，α = 0.05."""
+    kind = t("sp_weights_queen", lang) if w["kind"] == "queen" else t("sp_w_knn_short", lang, k=w["k"])
+    return t("lyr_settings", lang, weights=kind, alpha=alpha)
+
+
+def _local_title(key: str, lang: Lang, setting: str) -> str:
+    return t("lyr_lisa", lang, settings=setting) if key == "lisa" else t("lyr_gi", lang, settings=setting)
 
 
 def _skipped(key: str, lang: Lang, err: spatial.TooFewUnits, alpha: float = spatial.ALPHA) -> Layer:
     """An empty LISA / Gi* layer whose name says why nothing is drawn."""
     reason = spatial_words.too_few_short(err, lang)
-    name = t("lyr_unavailable", lang, layer=_local_title(key, lang, alpha), reason=reason)
+    setting = t("lyr_settings_alpha", lang, alpha=alpha)
+    name = t("lyr_unavailable", lang, layer=_local_title(key, lang, setting), reason=reason)
     return Layer(key, esc(name), {"type": "FeatureCollection", "features": []}, {},
                  skipped=spatial_words.too_few(err, lang))
 
@@ -217,19 +226,28 @@ def _local(units, sp: spatial.Spillover, lang: Lang, key: str) -> Layer:
                        "weight": 1.2 if row["island"] else 0.5,
                        "dashArray": "2 3" if row["island"] else None,
                        "fillColor": colors.get(row[col], NS_COLOR), "fillOpacity": 0.95}
-    title = _local_title(key, lang, sp.alpha)
-    legend = "".join(f"{_swatch(c, fill=True)}{esc(t(names[k], lang))}"
-                     for k, c in {**colors, "ns": NS_COLOR}.items())
-    return Layer(key, esc(title) + legend, _collection(geoms, tips, ids), styles)
+    setting = settings(sp.w.to_dict(), sp.alpha, lang)
+    title = _local_title(key, lang, setting)
+    counts = sp.local[col].value_counts()
+    rows = "".join(
+        f"<div><i style='background:{esc(c)}'></i>{esc(t(names[k], lang))}"
+        f"<span class='n'>{esc(t('legend_count', lang, n=int(counts.get(k, 0))))}</span></div>"
+        for k, c in {**colors, "ns": NS_COLOR}.items())
+    legend = (f"<div class='head'>{esc(title)}</div>{rows}"
+              f"<div class='note'>{esc(t('lyr_local_note', lang))}</div>")
+    return Layer(key, esc(title), _collection(geoms, tips, ids), styles, legend=legend)
 
 
 def prepare(ds: Dataset, lang: Lang = "zh", r_km: float = regions.DEFAULT_R_KM,
             spill: spatial.Spillover | None = None,
-            ring_km=tuple(hi for _, hi in spatial.RINGS_KM)) -> list[Layer]:
+            ring_km=tuple(hi for _, hi in spatial.RINGS_KM), weights: str = spatial.WEIGHT_KINDS[0],
+            k: int = spatial.KNN_K, alpha: float = spatial.ALPHA) -> list[Layer]:
     """The layers' data: four cores, twenty circles, other clusters, distance rings, LISA, Gi*.
 
-    ``spill`` defaults to ``spatial.dei_spillover(ds)`` (queen, α = 0.05). With too few scored
-    cities for it the LISA and Gi* layers come empty, with ``skipped`` (and their name) saying why.
+    ``spill`` defaults to ``spatial.dei_spillover(ds, weights=weights, k=k, alpha=alpha)`` (queen,
+    α = 0.05 unless chosen otherwise); the LISA / Gi* names and legends say which weights and α.
+    With too few scored cities the LISA and Gi* layers come empty, ``skipped`` (and their name)
+    saying why.
     """
     units = boundaries.layer("cities", "web").set_index("adcode").geometry
     table = regions.region_table(ds, regions.clusters() + regions.circles())
@@ -237,11 +255,11 @@ def prepare(ds: Dataset, lang: Lang = "zh", r_km: float = regions.DEFAULT_R_KM,
     cores = [r for r in clusters if r.core]
     others = [r for r in clusters if not r.core]
     try:
-        spill = spill or spatial.dei_spillover(ds)
+        spill = spill or spatial.dei_spillover(ds, weights=weights, k=k, alpha=alpha)
     except spatial.TooFewUnits as err:
         spill, too_few = None, err
     local = ([_local(units, spill, lang, "lisa"), _local(units, spill, lang, "gi")] if spill
-             else [_skipped("lisa", lang, too_few), _skipped("gi", lang, too_few)])
+             else [_skipped("lisa", lang, too_few, alpha), _skipped("gi", lang, too_few, alpha)])
     return [
         _dissolved(units, cores, table, lang, CORE_COLORS, 3.0, "cores",
                    esc(t("lyr_cores", lang)), True),
@@ -267,12 +285,65 @@ def _geojson(features: dict, styles: dict, name: str, marker=None,
     )
 
 
+class _LocalLegend(MacroElement):
+    """Inside a LISA / Gi* FeatureGroup: while the group is on the map, its legend replaces the
+    choropleth's (``.dei-legend``), and it takes every other fill overlay off the map, so that
+    one fill overlay at most is drawn at a time (the layer control follows)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function(group, map, html) {
+            let legend = L.control({position: "bottomleft"});
+            legend.onAdd = function() {
+                let div = L.DomUtil.create("div", "dei-legend dei-local-legend");
+                div.innerHTML = html;
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            let fills = map._deiFills = map._deiFills || [];
+            fills.push(group);
+            function base(show) {
+                let found = map.getContainer().querySelectorAll(".dei-legend:not(.dei-local-legend)");
+                for (let i = 0; i < found.length; i++) { found[i].style.display = show ? "" : "none"; }
+            }
+            function shown() {
+                base(false);
+                legend.addTo(map);
+                // after the layer control's click is handled, so that its checkboxes follow
+                setTimeout(function() {
+                    for (let i = 0; i < fills.length; i++) {
+                        if (fills[i] !== group && map.hasLayer(fills[i])) { map.removeLayer(fills[i]); }
+                    }
+                }, 0);
+            }
+            group.on("add", shown);
+            group.on("remove", function() {
+                legend.remove();
+                if (!fills.some(function(g) { return map.hasLayer(g); })) { base(true); }
+            });
+            if (map.hasLayer(group)) { shown(); }
+        })({{ this._parent.get_name() }}, {{ this._parent._parent.get_name() }}, {{ this.html_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "LocalLegend"
+        self.html_json = js_string(html_text)  # neither closes the <script> nor opens a Jinja tag
+
+
 def build(layers: list[Layer], show: tuple[str, ...] = ()) -> list[folium.FeatureGroup]:
     """Fresh FeatureGroups (layers whose key is in ``show`` start visible), with ids of their own
-    ("region…", numbered in order) so they never collide with the base map's."""
+    ("region…", numbered in order) so they never collide with the base map's. Of the fill
+    overlays (LISA, Gi*) only the last one in ``show`` starts visible; each carries its legend,
+    which replaces the choropleth's while it is shown."""
+    fills = [key for key in show if key in INTERACTIVE]
+    show = tuple(key for key in show if key not in INTERACTIVE or key == fills[-1])
     groups = []
     for layer in layers:
         g = folium.FeatureGroup(name=layer.name, show=layer.key in show)
+        if layer.legend:
+            _LocalLegend(layer.legend).add_to(g)
         if layer.features["features"]:
             _geojson(layer.features, layer.styles, layer.key,
                      interactive=layer.interactive).add_to(g)

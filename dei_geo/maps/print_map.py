@@ -29,7 +29,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from dei_geo.core import places
+from dei_geo.core import files, places
 from dei_geo.core.i18n import t
 from dei_geo.core.theme import (
     COAST_COLOR,
@@ -517,9 +517,8 @@ def render(prepared: PreparedMap, view: View = NATIONAL, fmt: PrintFormat = "png
 
 def write(prepared: PreparedMap, out: Path, view: View = NATIONAL, dpi: int = DPI,
           title: str | None = None) -> Path:
-    """Write the print map to ``out`` (format from its suffix: .png or .svg)."""
+    """Write the print map to ``out`` (format from its suffix: .png or .svg), atomically
+    (``files.WriteFailed`` with the path and the reason when it cannot be written)."""
     out = Path(out)
     data = render(prepared, view, out.suffix.lower().lstrip("."), dpi, title)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    return out
+    return files.write_atomic(out, data)

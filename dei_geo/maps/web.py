@@ -22,6 +22,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from dei_geo.analysis import national
 from dei_geo.core import columns, places
 from dei_geo.core import tiers as tiers_mod
 from dei_geo.core.i18n import Lang, t
@@ -45,9 +46,16 @@ from dei_geo.maps import classify as classify_mod
 from dei_geo.maps.markup import esc, js_string
 from dei_geo.sources import boundaries
 from dei_geo.sources.datasets import Dataset
+from dei_geo.wording import change as change_words
+from dei_geo.wording import national as national_words
 
 MISSING_LABEL = {"missing": "di_metric_missing",  # ds.meta["missing_metric"] → catalogue key
                  "unpublished": "di_metric_unpublished"}
+# a unit with no row: the report did not evaluate it (未参评); a user's table does not list it (无数据)
+ABSENT_LABEL = {"unpublished": "unscored", "missing": "di_no_data"}  # ds.meta["missing_metric"] → key
+SCHEME_NOTE = {"tiers": "legend_scheme_tiers", "quantiles": "legend_scheme_quantiles",
+               "natural_breaks": "legend_scheme_natural_breaks",
+               "diverging": "legend_scheme_diverging"}  # the scheme a map was classed by → key
 
 # Bounds of the territory drawn, South China Sea islands included (lat, lng).
 CHINA_BOUNDS = [[3.4, 73.4], [53.7, 135.2]]
@@ -97,6 +105,7 @@ class LegendRow:
     label: str
     count: int
     style: str = "fill"  # fill | conflict
+    note: str = ""  # beside the count: the report's own figure where it differs
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ class PreparedMap:
     title: str
     source: str
     lang: Lang
+    notes: tuple[str, ...] = ()  # under the legend rows: the scheme, the national figure, bases
 
 
 def _geojson(gdf) -> dict:
@@ -118,7 +128,7 @@ def _geojson(gdf) -> dict:
 
 
 def _tip(row, tier_names: dict, conflict_rows: dict, lang: Lang, value_label: str | None = None,
-         missing_label: str = "") -> str:
+         missing_label: str = "", absent_label: str = "", fmt=lambda v: f"{v:.1f}") -> str:
     name = row.short_name if lang == "zh" else f"{row.pinyin.title()} {row.short_name}"
     where = row.name if row.province == row.name else f"{row.name} · {row.province}"
     head = f"<b>{esc(name)}</b><br>{esc(where)}"
@@ -136,8 +146,8 @@ def _tip(row, tier_names: dict, conflict_rows: dict, lang: Lang, value_label: st
     if row.status == "missing":
         return f"{head}<br>{esc(missing_label)}"
     if pd.isna(row.value):
-        return f"{head}<br>{esc(t('unscored', lang))}"
-    parts = [f"{esc(value_label or t('tip_score', lang))}{colon}{row.value:.1f}"]
+        return f"{head}<br>{esc(absent_label or t('unscored', lang))}"
+    parts = [f"{esc(value_label or t('tip_score', lang))}{colon}{esc(fmt(row.value))}"]
     if not pd.isna(row.rank):
         parts.append(
             f"{esc(t('tip_rank', lang))}{colon}"
@@ -174,13 +184,17 @@ def prepare_map(
     metric_label: str | None = None,
 ) -> PreparedMap:
     """Join ``ds.scores[metric]`` (overall, a pillar, an indicator, …) to the web-LOD units,
-    class and style every unit."""
+    class and style every unit. A difference (``columns.DERIVED``: score or rank change) is
+    classed around 0 (``classify.diverging``) whatever ``scheme`` says; the legend's notes say
+    which scheme was used, and for a rank change, among which cities the ranks were taken."""
     units = boundaries.layer("cities", "web")
     names = places.load_places()[["adcode", "short_name", "pinyin"]]
     units = units.merge(names, on="adcode", how="left")
     scores = _metric_frame(ds, metric)
     label = metric_label or columns.label(metric, lang)
-    missing_label = t(MISSING_LABEL[ds.meta.get("missing_metric", "missing")], lang)
+    kind = ds.meta.get("missing_metric", "missing")
+    missing_label = t(MISSING_LABEL[kind], lang)
+    absent_label = t(ABSENT_LABEL[kind], lang)
     joined = boundaries.join_scores(units, scores)
     joined["status"] = joined["status"].fillna("unscored")
     joined["total"] = ds.meta.get("evaluated_cities", len(ds.scores))
@@ -190,13 +204,28 @@ def prepare_map(
     if metric != "score":  # the report's tiers classify the overall score only
         joined["tier"] = None
 
-    if scheme != "tiers":
+    notes: list[str] = []
+    whole = metric.startswith("rank_")
+    fmt = (lambda v: f"{v:+.0f}" if v else "0") if whole else (
+        (lambda v: f"{v:+.1f}") if metric in columns.DERIVED else (lambda v: f"{v:.1f}"))
+    if metric in columns.DERIVED:  # a difference: centred on 0, never tiers or plain quantiles
+        scheme_used = "diverging"
+        classes = classify_mod.diverging(joined["value"], k, whole=whole)
+        common = ds.meta.get("common", {}).get(metric)
+        if whole and common is not None:
+            label = t("di_m_rank_common", lang, label=label, n=common)
+            notes.append(change_words.rank_basis(common, lang))
+    elif scheme != "tiers":
+        scheme_used = scheme
         classes = classify_mod.classify(joined["value"], scheme, ds.tiers, k=k, lang=lang)
     elif metric == "score":  # a conflicting unit keeps the tier its printed rows share
+        scheme_used = scheme
         classes = classify_mod.by_tiers(joined["tier"], ds.tiers, lang)
     else:  # same breaks for a pillar or indicator, labelled as score ranges
+        scheme_used = scheme
         classes = classify_mod.as_ranges(
             classify_mod.classify(joined["value"], "tiers", ds.tiers, lang=lang))
+    notes.insert(0, t(SCHEME_NOTE[scheme_used], lang, k=len(classes.labels)))
     tier_names = dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
     conflict_rows = (
         ds.printed.groupby("adcode")[["rank", "score"]]
@@ -217,7 +246,7 @@ def prepare_map(
             style.update(fillColor=MISSING_COLOR, color=MISSING_LINE, weight=0.6)
         styles[int(row.adcode)] = style
         tips.append(_tip(row, tier_names, conflict_rows, lang,
-                         None if metric == "score" else label, missing_label))
+                         None if metric == "score" else label, missing_label, absent_label, fmt))
 
     features = joined[["adcode", "geometry"]].copy()
     features["tip"] = tips
@@ -226,13 +255,25 @@ def prepare_map(
         feature["id"] = feature["properties"].pop("adcode")
 
     n = classify_mod.counts(classes, joined["status"].ne("conflict"))  # conflicts: own row
-    legend = [LegendRow(c, lab, cnt) for c, lab, cnt in zip(classes.colors, classes.labels, n)]
+    beside = [""] * len(n)
+    if metric == "score":
+        figs = national.figures(ds)
+        if scheme_used == "tiers":  # the tier counts are the national figures (basis: map units)
+            order = list(ds.tiers["tier"])[::-1]  # by_tiers: low → high
+            n = [figs[national.UNITS].tiers[i] for i in order]
+            reported = figs.get(national.REPORTED)
+            if reported is not None:
+                beside = [t("legend_reported", lang, n=reported.tiers[i])
+                          if reported.tiers[i] != got else "" for i, got in zip(order, n)]
+        notes.append(national_words.mean(figs, lang))
+    legend = [LegendRow(c, lab, cnt, note=note)
+              for c, lab, cnt, note in zip(classes.colors, classes.labels, n, beside)]
     legend = legend[::-1]  # highest class first
     n_missing = int((joined.status == "missing").sum())
     if n_missing:
         legend.append(LegendRow(MISSING_COLOR, missing_label, n_missing))
     legend.append(
-        LegendRow(UNSCORED_COLOR, t("unscored", lang), int((joined.status == "unscored").sum()))
+        LegendRow(UNSCORED_COLOR, absent_label, int((joined.status == "unscored").sum()))
     )
     n_conflict = int((joined.status == "conflict").sum())
     if n_conflict:
@@ -248,6 +289,7 @@ def prepare_map(
         source=ds.meta.get("source_note" if lang == "zh" else "source_note_en")
         or t("source_note", lang, source=ds.label),
         lang=lang,
+        notes=tuple(notes),
     )
 
 
@@ -302,6 +344,7 @@ CSS = TextTemplate("""<style>
 .dei-legend i.conflict { background: transparent !important; border: 2px dashed $conflict; }
 .dei-legend .n { color: $muted; margin-left: 4px; }
 .dei-legend .head { font-weight: 600; margin-bottom: 2px; }
+.dei-legend .note { color: $muted; font-size: 11px; line-height: 15px; max-width: 260px; margin-top: 2px; }
 </style>""").substitute(paper=WHITE, ink=INK, credit=CREDIT_INK, swatch=SWATCH_EDGE,
                        conflict=CONFLICT_COLOR, muted=MUTED_INK)
 
@@ -311,10 +354,12 @@ def legend_html(prepared: PreparedMap) -> str:
     for row in prepared.legend:
         cls = " class='conflict'" if row.style == "conflict" else ""
         count = esc(t("legend_count", prepared.lang, n=row.count))
+        note = f"<span class='n'>{esc(row.note)}</span>" if row.note else ""
         rows.append(
             f"<div><i{cls} style='background:{esc(row.color)}'></i>{esc(row.label)}"
-            f"<span class='n'>{count}</span></div>"
+            f"<span class='n'>{count}</span>{note}</div>"
         )
+    rows += [f"<div class='note'>{esc(note)}</div>" for note in prepared.notes]
     return "".join(rows)
 
 

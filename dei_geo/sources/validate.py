@@ -5,20 +5,29 @@ A row with any error is rejected as a whole and listed, with its cells as writte
 no data and are skipped. Unrecognised columns are reported as warnings, never dropped silently.
 An XLSX formula saved without its computed value is an error in an imported column (the row is
 rejected, never read as a blank) and a warning elsewhere.
+
+Reports are bounded (``limits``): every problem is counted, the first ``REPORT_PER_CODE`` of each
+code are listed (then one ``report_more`` line with the count), a rejected row carries at most
+``REASONS_PER_ROW`` reasons, and a list inside one message (the rows of a duplicate city) is cut
+after ``LIST_SHOWN`` items with its length. The cost of a report grows with the file, never with
+rows × problems.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 import pandas as pd
 
 from dei_geo.core import columns, places, tabular
 from dei_geo.core.i18n import Lang, t
-from dei_geo.sources import loader
+from dei_geo.sources import limits, loader
 
 MISSING = {"", "-", "—", "–", "na", "n/a", "null", "none", "无", "缺失", "暂无"}
 YEARS = (1990, 2100)
@@ -26,6 +35,19 @@ SHOWN = 200  # characters of a cell quoted in a message (the issue's ``value`` k
 # issue code → (what is wrong, how to fix it): catalogue keys, one pair per code
 ISSUE_TEXT = {
     "not_found": ("di_not_found", "di_not_found_fix"),
+    "is_directory": ("di_is_directory", "di_is_directory_fix"),
+    "not_regular_file": ("di_not_regular_file", "di_not_regular_file_fix"),
+    "unreadable": ("di_unreadable", "di_unreadable_fix"),
+    "big5": ("di_big5", "di_big5_fix"),
+    "nul_removed": ("di_nul_removed", "di_nul_removed_fix"),
+    "unclosed_quote": ("di_unclosed_quote", "di_unclosed_quote_fix"),
+    "xlsx_too_large": ("di_xlsx_too_large", "di_xlsx_too_large_fix"),
+    "xlsx_too_many_cells": ("di_xlsx_too_many_cells", "di_xlsx_too_many_cells_fix"),
+    "sheet_hidden": ("di_sheet_hidden", "di_sheet_hidden_fix"),
+    "other_sheets": ("di_other_sheets", "di_other_sheets_fix"),
+    "date_value": ("di_date_value", "di_date_value_fix"),
+    "report_more": ("di_report_more", "di_report_more_fix"),
+    "two_row_header": ("di_two_row_header", "di_two_row_header_fix"),
     "too_large": ("di_too_large", "di_too_large_fix"),
     "empty_file": ("di_empty_file", "di_empty_file_fix"),
     "legacy_xls": ("di_legacy_xls", "di_legacy_xls_fix"),
@@ -57,8 +79,11 @@ ISSUE_TEXT = {
     "formula_no_value": ("di_formula_no_value", "di_formula_no_value_fix"),
     "year_blank": ("di_year_blank", "di_year_blank_fix"),
     "year_invalid": ("di_year_invalid", "di_year_invalid_fix"),
+    "no_value": ("di_no_value", "di_no_value_fix"),
 }
 Severity = Literal["error", "warning", "info"]  # an error rejects the row (or the file)
+NOTE_SEVERITY: dict[str, Severity] = {"nul_removed": "warning", "other_sheets": "info",
+                                      "two_row_header": "info"}  # RawTable.notes
 SEVERITY = {"error": "di_level_error", "warning": "di_level_warning", "info": "di_level_info"}
 
 
@@ -68,7 +93,15 @@ def _shown(value):
     return value
 
 
-@dataclass(frozen=True)
+def _listed(items: list, lang: Lang) -> str:
+    """A list in a message: its first ``LIST_SHOWN`` items, then how many there are in all."""
+    sep = t("list_sep", lang)
+    if len(items) <= limits.LIST_SHOWN:
+        return sep.join(map(str, items))
+    return t("di_list_more", lang, shown=sep.join(map(str, items[:limits.LIST_SHOWN])), n=f"{len(items):,}")
+
+
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One problem; ``row`` is the Excel row number, ``column`` the Excel column letter."""
 
@@ -83,9 +116,9 @@ class Issue:
     sheet: str | None = None
 
     def _fmt(self, lang: Lang) -> dict:
-        sep = t("list_sep", lang)
-        params = {k: sep.join(map(str, v)) if isinstance(v, list) else v
-                  for k, v in self.params.items()}
+        params = {k: _listed(v, lang) if isinstance(v, list) else v for k, v in self.params.items()}
+        if self.code == "report_more":  # the words of the problem it counts, in this language
+            params["example"] = _shown(self.params["example"].why(lang))
         return {"file": self.file, "row": self.row, "column": self.column,
                 "header": _shown(self.header), "value": _shown(self.value), "sheet": self.sheet,
                 **params}
@@ -120,21 +153,30 @@ class Report:
     encoding: str | None = None
     header_row: int | None = None
     columns: dict[str, str] = field(default_factory=dict)  # field id -> header as written
+    counts: dict[tuple[str, str], int] = field(default_factory=dict)  # (code, severity) -> all found
+    reasons: dict[int, tuple[list[Issue], int]] = field(default_factory=dict)  # rejected row -> (first, all)
+    sheets: list[str] = field(default_factory=list)  # the workbook's sheets (XLSX)
 
     @property
     def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == "error"]
+        """The errors listed (at most ``REPORT_PER_CODE`` per code; ``counts`` has them all)."""
+        return [i for i in self.issues if i.severity == "error" and i.code != "report_more"]
 
     @property
     def ok(self) -> bool:
         """True when nothing is rejected (warnings and notes allowed)."""
         return not self.errors
 
+    def _total(self, errors: bool) -> int:
+        if not self.counts:
+            return sum((i.severity == "error") == errors for i in self.issues if i.code != "report_more")
+        return sum(n for (_, sev), n in self.counts.items() if (sev == "error") == errors)
+
     def issues_frame(self, lang: Lang = "zh") -> pd.DataFrame:
         """One line per issue with localised column names (file, sheet, row, column, value, why, fix)."""
         keys = ["di_col_file", "di_col_sheet", "di_col_row", "di_col_column", "di_col_value",
                 "di_col_level", "di_col_why", "di_col_fix"]
-        rows = [[i.file, i.sheet or "", i.row, i.cell, "" if i.value is None else i.value,
+        rows = [[i.file, i.sheet or "", i.row, i.cell, "" if i.value is None else _shown(i.value),
                  i.level(lang), i.why(lang), i.fix(lang)] for i in self.issues]
         out = pd.DataFrame(rows, columns=[t(k, lang) for k in keys])
         out[t("di_col_row", lang)] = out[t("di_col_row", lang)].astype("Int64")
@@ -143,13 +185,16 @@ class Report:
     def rejected_frame(self, lang: Lang = "zh") -> pd.DataFrame:
         """The rejected rows as written in the file, with their Excel row and every reason."""
         out = self.rejected.copy()
-        reasons = {}
-        for i in self.errors:
-            if i.row is not None:
-                reasons.setdefault(i.row, []).append(f"{i.cell}: {i.why(lang)} {i.fix(lang)}")
         sep = t("clause_sep", lang)
-        out.insert(1, t("di_col_why", lang), [sep.join(reasons.get(r, [])) for r in out["row"]],
-                   allow_duplicates=True)
+
+        def why(row) -> str:
+            first, n = self.reasons.get(row, ([], 0))
+            said = [f"{i.cell}: {i.why(lang)} {i.fix(lang)}" for i in first]
+            if n > len(first):
+                said.append(t("di_reasons_more", lang, n=n - len(first)))
+            return sep.join(said)
+
+        out.insert(1, t("di_col_why", lang), [why(r) for r in out["row"]], allow_duplicates=True)
         return out.rename(columns={"row": t("di_col_row", lang)})
 
     def rejected_csv(self, lang: Lang = "zh") -> bytes:
@@ -168,15 +213,17 @@ class Report:
             "file": self.file, "sheet": self.sheet, "encoding": self.encoding,
             "header_row": self.header_row, "valid": self.ok, "columns": self.columns,
             "rows_accepted": len(self.table), "rows_rejected": len(self.rejected),
+            "errors": self._total(True), "warnings": self._total(False),
+            "counts": {code: n for (code, _), n in sorted(self.counts.items())},
+            "listed_per_code": limits.REPORT_PER_CODE,
             "issues": [{"severity": i.severity, "code": i.code, "sheet": i.sheet, "row": i.row,
-                        "column": i.column, "header": i.header, "value": i.value,
+                        "column": i.column, "header": _shown(i.header), "value": _shown(i.value),
                         "why": i.why(lang), "fix": i.fix(lang)} for i in self.issues],
         }
 
     def summary(self, lang: Lang = "zh") -> str:
         return t("di_summary", lang, file=self.file, accepted=len(self.table),
-                 rejected=len(self.rejected), errors=len(self.errors),
-                 warnings=len(self.issues) - len(self.errors))
+                 rejected=len(self.rejected), errors=self._total(True), warnings=self._total(False))
 
 
 def validate(source, name: str | None = None, sheet: str | None = None,
@@ -187,8 +234,45 @@ def validate(source, name: str | None = None, sheet: str | None = None,
     except loader.FileProblem as p:
         issue = Issue(p.code, p.file, row=p.row, column=p.params.get("column"), sheet=p.sheet,
                       params=p.params)
-        return Report(p.file, [issue], _empty_table(), pd.DataFrame({"row": []}), sheet=p.sheet)
+        return Report(p.file, [issue], _empty_table(), pd.DataFrame({"row": []}), sheet=p.sheet,
+                      counts={(p.code, "error"): 1}, sheets=list(p.sheets))
     return check(raw)
+
+
+class _Listing:
+    """Issues counted by (code, severity), the first ``REPORT_PER_CODE`` of each kept in order."""
+
+    def __init__(self):
+        self.counts: Counter = Counter()
+        self.kept: list[Issue] = []
+
+    def add(self, issue: Issue) -> None:
+        key = (issue.code, issue.severity)
+        self.counts[key] += 1
+        if self.counts[key] <= limits.REPORT_PER_CODE:
+            self.kept.append(issue)
+
+    def wants(self, code: str) -> bool:
+        """Whether an error of ``code`` would still be listed."""
+        return self.counts[(code, "error")] < limits.REPORT_PER_CODE
+
+    def count(self, code: str) -> None:
+        """An error counted, not listed (``wants`` said no)."""
+        self.counts[(code, "error")] += 1
+
+    def issues(self) -> list[Issue]:
+        """The kept issues, then one ``report_more`` line per code with more than were kept."""
+        more = [Issue("report_more", first.file, severity=first.severity, sheet=first.sheet,
+                      params={"n": f"{self.counts[key] - limits.REPORT_PER_CODE:,}",
+                              "shown": limits.REPORT_PER_CODE, "example": first})
+                for key, first in self._first().items() if self.counts[key] > limits.REPORT_PER_CODE]
+        return [*self.kept, *more]
+
+    def _first(self) -> dict:
+        first = {}
+        for i in self.kept:
+            first.setdefault((i.code, i.severity), i)
+        return first
 
 
 def _empty_table() -> pd.DataFrame:
@@ -210,8 +294,21 @@ def _norm(cell) -> str:
 
 def _number(cell) -> tuple[float | None, str | None]:
     """(value, None), (None, None) for a blank/missing marker, or (None, error code)."""
+    if type(cell) is str and len(cell) < 32:  # a CSV cell: the same texts recur, read each once
+        return _number_text(cell)
+    return _number_any(cell)
+
+
+@lru_cache(maxsize=1 << 16)
+def _number_text(cell: str) -> tuple[float | None, str | None]:
+    return _number_any(cell)
+
+
+def _number_any(cell) -> tuple[float | None, str | None]:
     if isinstance(cell, bool):
         return None, "not_numeric"
+    if isinstance(cell, (dt.date, dt.time, dt.timedelta)):  # an XLSX cell formatted as a date
+        return None, "date_value"
     if isinstance(cell, (int, float)):
         value = float(cell)
     else:
@@ -310,30 +407,56 @@ def _field_label(found: str) -> str:
     return found
 
 
+def _file_notes(raw: loader.RawTable) -> list[Issue]:
+    """Warnings about the file as read: a NUL dropped, a hidden sheet, the sheet chosen among several."""
+    base = {"file": raw.file, "sheet": raw.sheet}
+    out = [Issue(code, params=params, severity=NOTE_SEVERITY[code], **base) for code, _, params in raw.notes]
+    if raw.hidden:
+        out.append(Issue("sheet_hidden", severity="warning", **base))
+    return out
+
+
 def check(raw: loader.RawTable) -> Report:
     """Check every row of a ``RawTable``; see the module docstring."""
-    fields, issues, fatal = _header_issues(raw)
+    fields, header_issues, fatal = _header_issues(raw)
+    listing = _Listing()
+    for issue in [*_file_notes(raw), *header_issues, *([fatal] if fatal else [])]:
+        listing.add(issue)
     meta = {"sheet": raw.sheet, "encoding": raw.encoding, "header_row": raw.header_row,
-            "columns": {f: _text(raw.header[k]) for k, f in fields.items()}}
+            "columns": {f: _text(raw.header[k]) for k, f in fields.items()}, "sheets": list(raw.sheets)}
     if fatal:
-        return Report(raw.file, [*issues, fatal], _empty_table(), pd.DataFrame({"row": []}), **meta)
+        return Report(raw.file, listing.issues(), _empty_table(), pd.DataFrame({"row": []}),
+                      counts=dict(listing.counts), **meta)
     col = {f: k for k, f in fields.items()}
     metrics = [(col[m], m) for m in columns.metrics() if m in col]
     resolver = _Resolver()
-    candidates = [(excel_row, cells, *_check_row(raw, excel_row, cells, col, metrics, resolver))
-                  for excel_row, cells in raw.rows if _has_data(cells, fields)]
-    _flag_duplicates(candidates, raw, col)
-    accepted = [rec for _, _, rec, probs in candidates if not probs]
+    candidates = []  # [Excel row, cells, record, first problems, number of problems]
+    for excel_row, cells in raw.rows:
+        if not _has_data(cells, fields):
+            continue
+        record, probs = _check_row(raw, excel_row, cells, col, metrics, resolver, listing)
+        for issue in probs:
+            listing.add(issue) if isinstance(issue, Issue) else listing.count(issue)
+        candidates.append([excel_row, cells, record, probs[:limits.REASONS_PER_ROW], len(probs)])
+    for n, issue in _flag_duplicates(candidates, raw, col):
+        listing.add(issue)
+        row = candidates[n]
+        if len(row[3]) < limits.REASONS_PER_ROW:
+            row[3].append(issue)
+        row[4] += 1
+    accepted = [rec for _, _, rec, _, n in candidates if not n]
     table = pd.DataFrame(accepted, columns=["row", "adcode", *(["year"] if columns.YEAR in col else []),
                                             *(m for _, m in metrics)])
     table["adcode"] = table["adcode"].astype(int)
     table.insert(2, "city", pd.Series([places.display_name(a) for a in table["adcode"]], dtype=object))
     for _, m in metrics:
         table[m] = table[m].astype(float)
-    issues += [p for *_, probs in candidates for p in probs]
-    issues += _unread_formulas(raw, fields)
-    rejected = _rejected(raw, [(r, cells) for r, cells, _, probs in candidates if probs])
-    return Report(raw.file, issues, table, rejected, **meta)
+    for issue in _unread_formulas(raw, fields):
+        listing.add(issue)
+    rejected = _rejected(raw, [(r, cells) for r, cells, _, _, n in candidates if n])
+    reasons = {r: (first, n) for r, _, _, first, n in candidates if n}
+    return Report(raw.file, listing.issues(), table, rejected, counts=dict(listing.counts),
+                  reasons=reasons, **meta)
 
 
 def _has_data(cells, fields) -> bool:
@@ -343,23 +466,28 @@ def _has_data(cells, fields) -> bool:
                if c is not None and not (isinstance(c, loader.Formula) and j not in fields))
 
 
-def _unread_formulas(raw: loader.RawTable, fields: dict[int, str]) -> list[Issue]:
+def _unread_formulas(raw: loader.RawTable, fields: dict[int, str]):
     """Warnings for formulas without a value in the columns that are not imported."""
-    return [Issue("formula_no_value", raw.file, row=excel_row, column=raw.letter(j),
+    return (Issue("formula_no_value", raw.file, row=excel_row, column=raw.letter(j),
                   header=_text(raw.header[j]) if j < len(raw.header) else None, value=str(c),
                   severity="warning", sheet=raw.sheet)
             for excel_row, cells in raw.rows for j, c in enumerate(cells)
-            if isinstance(c, loader.Formula) and j not in fields]
+            if isinstance(c, loader.Formula) and j not in fields)
 
 
-def _check_row(raw, excel_row, cells, col, metrics, resolver) -> tuple[dict, list[Issue]]:
-    """(record, problems) of one non-blank row; the record is kept only without problems."""
+def _check_row(raw, excel_row, cells, col, metrics, resolver, listing=None) -> tuple[dict, list]:
+    """(record, problems) of one non-blank row; the record is kept only without problems. A
+    problem that would be neither listed (``listing``) nor among the row's first reasons is only
+    its code (a row with 74 wrong scores costs 74 strings, not 74 issues)."""
     def cell(j):
         return cells[j] if j is not None and j < len(cells) else None
 
-    problems: list[Issue] = []
+    problems: list = []
 
     def problem(code, j, **params):
+        if listing is not None and len(problems) >= limits.REASONS_PER_ROW and not listing.wants(code):
+            problems.append(code)
+            return
         problems.append(Issue(code, raw.file, row=excel_row, column=raw.letter(j),
                               header=_text(raw.header[j]), value=_text(cell(j)), params=params,
                               sheet=raw.sheet))
@@ -393,28 +521,38 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver) -> tuple[dict, lis
             record[metric], code = _number(cell(j))
             if code:
                 problem(code, j)
+    if metrics and all(j not in formulas and record.get(m) is None and _number(cell(j))[1] is None
+                       for j, m in metrics):  # a city with no value at all: reported, not kept
+        problem("no_value", metrics[0][0], columns=[_text(raw.header[j]) for j, _ in metrics])
+        if isinstance(problems[-1], Issue):  # a warning: the row is listed, not imported, not an error
+            problems[-1] = replace(problems[-1], severity="warning")
     return record, problems
 
 
-def _flag_duplicates(candidates, raw, col) -> None:
-    """Every row of a city (per year) that appears more than once gets an issue; none is kept."""
+def _flag_duplicates(candidates, raw, col):
+    """(candidate index, issue) for every row of a city (per year) that appears more than once;
+    none of them is kept. The rows of one city are one list, shared by its issues (and quoted up
+    to ``LIST_SHOWN`` rows in a message): linear, however many rows repeat."""
     rows_of: dict[tuple, list[int]] = {}
-    for n, (_, _, rec, _) in enumerate(candidates):
+    for n, (_, _, rec, _, _) in enumerate(candidates):
         if "adcode" in rec:
             rows_of.setdefault((rec["adcode"], rec.get("year")), []).append(n)
+    found = []
+    j = col.get(columns.CITY, col.get(columns.ADCODE))
     for (adcode, year), members in rows_of.items():
         if len(members) < 2:
             continue
         listed = [candidates[n][0] for n in members]
-        j = col.get(columns.CITY, col.get(columns.ADCODE))
+        params = {"city": places.display_name(adcode), "rows": listed,
+                  "year": "" if year is None else f" {year}"}
         for n in members:
-            excel_row, cells, _, probs = candidates[n]
-            probs.append(Issue("duplicate_city", row=excel_row, column=raw.letter(j),
-                               header=_text(raw.header[j]),
-                               value=_text(cells[j] if j < len(cells) else None),
-                               params={"city": places.display_name(adcode), "rows": listed,
-                                       "year": "" if year is None else f" {year}"},
-                               file=raw.file, sheet=raw.sheet))
+            excel_row, cells = candidates[n][:2]
+            found.append((n, Issue("duplicate_city", row=excel_row, column=raw.letter(j),
+                                   header=_text(raw.header[j]),
+                                   value=_text(cells[j] if j < len(cells) else None),
+                                   params=params, file=raw.file, sheet=raw.sheet)))
+    found.sort(key=lambda pair: pair[0])  # in the order of the file
+    return found
 
 
 def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]]) -> pd.DataFrame:
@@ -427,5 +565,7 @@ def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]]) -> pd.DataFram
             name = f"{name} ({raw.letter(j)})"
         seen.add(name)
         names.append(name)
-    data = [[r, *(_text(c[j]) if j < len(c) else "" for j in range(width))] for r, c in rows]
-    return pd.DataFrame(data, columns=["row", *names])
+    data = {"row": [r for r, _ in rows]}  # column by column: no second copy of every row
+    for j, name in enumerate(names):
+        data[name] = [_text(c[j]) if j < len(c) else "" for _, c in rows]
+    return pd.DataFrame(data)

@@ -6,6 +6,7 @@ from functools import partial
 
 from dei_geo.analysis.profile import DISTANCE_METHOD, NEIGHBOUR_METHOD, CityCard
 from dei_geo.core.i18n import t
+from dei_geo.wording import national as national_words
 from dei_geo.wording import spatial as spatial_words
 
 METHODS = {NEIGHBOUR_METHOD: "profile_neighbour_method", DISTANCE_METHOD: "profile_distance_method"}
@@ -54,6 +55,11 @@ def to_text(card: CityCard, lang: str = "zh") -> str:
         lines.append(f"{say('profile_pct_national')}: {pct['national']:.1f}    "
                      f"{say('profile_pct_province')}: "
                      + (_fmt(pct["province"]) if pct["province_n"] else say("profile_pct_alone")))
+    ctx = card["context"]
+    if ctx.get("national_mean") is not None:
+        stated = [(m["value"], m["page"]) for m in ctx.get("national_reported", [])]
+        lines.append(national_words.said(ctx["national_mean"], ctx["national_scored"],
+                                         ctx["national_basis"], stated, lang))
     lines.append(f"{say('profile_pillars')}:")
     for p in card["pillars"]:
         got = (say("profile_pillar_score", score=p["score"], rank=p["rank"]) if p["published"]

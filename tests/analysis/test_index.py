@@ -284,7 +284,8 @@ def test_indicator_map_of_user_data_escapes_and_flags_blanks(bundled):
     ds, _ = index.score_dataset(table, "<b>mine</b>")
     pm = web.prepare_map(ds, metric="infrastructure.information", scheme="tiers", lang="zh")
     legend = {row.label: row.count for row in pm.legend}
-    assert legend["无数据（表中该项为空）"] == 1 and legend["未参评"] == 368
+    assert legend["无数据（表中该项为空）"] == 1 and legend["无数据"] == 368  # not in the file
+    assert "未参评" not in legend  # 未参评 is the report's word for a unit it did not evaluate
     html = web.build_map(pm).get_root().render()
     assert "<b>mine</b>" not in html and "\\u0026lt;b\\u0026gt;mine\\u0026lt;/b\\u0026gt;" in html
     with pytest.raises(ValueError, match="no column"):
@@ -339,7 +340,7 @@ def test_cli_export_with_data(tmp_path):
     src.write_text("城市,数字经济\n杭州,90\n宁波,80\n", encoding="utf-8")
     assert cli.main(["export", "--data", str(src), "--metric", "economy", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "数字经济" in text and "未参评" in text
+    assert "数字经济" in text and "无数据" in text and "未参评" not in text
 
 
 def test_cli_score_writes_the_format_its_extension_names(tmp_path, capsys):

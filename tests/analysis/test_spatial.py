@@ -172,6 +172,9 @@ def test_cli_spillover_json(capsys):
     sh = next(c for c in rep["cores"] if c["city"] == "上海")
     assert [r["ring"] for r in sh["rings"]] == ["0–50 km", "50–100 km", "100–200 km", "200–300 km"]
     assert cli.main(["spillover", "--metric", "nonsense"]) == 1
+    capsys.readouterr()
+    assert cli.main(["spillover", "--permutations", "0"]) == 1  # a message, not a traceback
+    assert "permutations must be at least 99, got 0" in capsys.readouterr().err
 
 
 def test_city_card_lists_regions_and_lisa_class(ds, dei):

@@ -51,3 +51,56 @@ def test_html_only_options_are_refused_for_print_maps(tmp_path, capsys):
     assert cli.main(["export", "--out", str(tmp_path / "m.png"), "--layers", "cores"]) == 2
     assert "apply to .html" in capsys.readouterr().err
     assert not (tmp_path / "m.png").exists()
+
+
+# --- dei-geo model (issue 14) ------------------------------------------------------------------
+def _covariates(tmp_path, ds):
+    import numpy as np
+    import pandas as pd
+
+    s = ds.scores.dropna(subset=["score"])
+    rng = np.random.default_rng(1)
+    path = tmp_path / "cov.csv"
+    pd.DataFrame({"城市": s["city"], "gdp_pc(万元)": (s["score"] * 0.2 + rng.normal(0, 3, len(s))).round(3),
+                  "pop": rng.normal(500, 100, len(s)).round(1), "flag": 1}).to_csv(path, index=False)
+    return path
+
+
+def test_model_on_bundled_scores_with_a_covariate_file(tmp_path, capsys, ds):
+    import json
+
+    cov = _covariates(tmp_path, ds)
+    out = tmp_path / "models.xlsx"
+    assert cli.main(["model", "--y", "总分", "--x", "gdp_pc,pop", "--covariates", str(cov), "--model", "sdm",
+                     "--weights", "knn:6", "--format", "json", "--out", str(out)]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    r = rep["results"][0]
+    assert r["model"] == "sdm" and r["weights"]["spec"] == "knn:6" and r["weights"]["row_standardised"]
+    assert [c["term"] for c in r["coefficients"]] == ["const", "gdp_pc", "pop", "W_gdp_pc", "W_pop", "rho"]
+    assert {i["effect"] for i in r["impacts"]} == {"direct", "indirect", "total"}
+    assert r["sample"]["units"]["gdp_pc"] == "万元"
+    assert [d["id"] for d in r["sample"]["dropped"]] == [341600]  # 亳州: two printed scores, no overall
+    assert out.stat().st_size > 0
+
+
+def test_model_latex_and_bad_input(tmp_path, capsys, ds):
+    cov = _covariates(tmp_path, ds)
+    assert cli.main(["model", "--y", "score", "--x", "gdp_pc", "--covariates", str(cov), "--format", "latex",
+                     "--lang", "en"]) == 0
+    assert r"\begin{tabular}" in capsys.readouterr().out
+    assert cli.main(["model", "--y", "score", "--x", "gdp_pc,flag", "--covariates", str(cov), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "“flag”" in err and "constant" in err
+    assert cli.main(["model", "--y", "score", "--x", "gdp_pc", "--covariates", str(cov), "--weights", "band:20km",
+                     "--lang", "en"]) == 1
+    assert "no neighbour" in capsys.readouterr().err
+
+
+def test_export_echoes_file_names_with_control_characters_escaped(tmp_path, capsys):
+    out = tmp_path / "e\x1b[31m.html"
+    assert cli.main(["export", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "\x1b" not in said and r"e\x1b[31m.html" in said
+    assert cli.main(["export", "--out", str(tmp_path / "\x1b]0;PWNED\x07.txt")]) == 2
+    said = capsys.readouterr().err
+    assert "\x1b" not in said and "\x07" not in said and r"\x1b]0;PWNED\x07.txt" in said

@@ -152,3 +152,12 @@ def test_lookup_is_the_one_exact_resolution():
     with pytest.raises(UnknownPlace) as err:  # the suggestions are the caller's
         resolve("杭洲", suggest=lambda q: ["X"])
     assert err.value.suggestions == ["X"]
+
+
+@pytest.mark.parametrize("mark", ["\ufe0f", "\u034f", "\u3164", "\uffa0", "\u115f", "\u2800", "\u17b5",
+                                  "\U000e0101", "\x01", "\x00", "\x85"])
+def test_invisible_characters_beyond_format_ones_are_removed(mark):
+    """Variation selectors, fillers, the Braille blank and controls look like nothing at all."""
+    from dei_geo.core.places import clean
+
+    assert clean(f"杭{mark}州") == "杭州" and resolve(f"杭{mark}州") == 330100

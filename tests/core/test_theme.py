@@ -57,3 +57,16 @@ def test_lisa_classes_have_the_same_colours_on_the_map_and_in_the_scatterplot():
     ranges = [layer["encoding"]["color"]["scale"]["range"] for layer in spec["layer"]
               if "color" in layer.get("encoding", {})]
     assert ranges == [[{**theme.LISA_COLORS, "ns": theme.NS_COLOR}[c] for c in classes]]
+
+
+def _rgb(colour: str) -> tuple[int, ...]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def test_lisa_and_gi_colours_cannot_be_read_as_tier_colours():
+    """Every LISA / Gi* class is far (RGB distance > 60) from every choropleth class colour; the
+    old LL blue #2c7bb6 was 4 away from 新一线's #2c7fb8."""
+    tiers = {c for palette in theme.SEQUENTIAL.values() for c in palette}
+    for colour in [*theme.LISA_COLORS.values(), *theme.GI_COLORS.values()]:
+        nearest = min(sum((a - b) ** 2 for a, b in zip(_rgb(colour), _rgb(c))) ** 0.5 for c in tiers)
+        assert nearest > 60, colour

@@ -48,8 +48,10 @@ def test_csv_has_a_bom_and_xlsx_a_title_row():
 
 def test_unfilled_template_is_valid_and_has_nothing_to_map():
     r = validate.validate(template.xlsx_bytes(), name="t.xlsx")
-    assert r.ok and len(r.table) == 255 and r.header_row == 3
-    assert [i.code for i in r.issues] == ["info_column"]  # 省份: recognised, not used
+    assert r.ok and r.table.empty and r.header_row == 3  # no score anywhere: nothing imported
+    assert r.issues[0].code == "info_column"  # 省份: recognised, not used
+    assert {i.code for i in r.issues[1:]} <= {"no_value", "report_more"} and len(r.rejected) == 255
+    assert r.issues[1].code == "no_value"  # each row is said (the list capped by the input limits)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -79,7 +81,7 @@ def test_round_trip_template_fill_validate_map(lang):
     assert len(pm.cities["features"]) == 370
     counts = {row.label: row.count for row in pm.legend}
     assert counts[web.t("di_metric_missing", lang)] == 1
-    assert counts[web.t("unscored", lang)] == 370 - 253
+    assert counts[web.t("di_no_data", lang)] == 370 - 253  # not in the file: no data, not 未参评
     assert sum(counts.values()) == 370
     pillar = web.prepare_map(ds, metric="economy", scheme="quantiles", lang=lang)
     assert sum(r.count for r in pillar.legend) == 370
