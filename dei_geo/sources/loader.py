@@ -14,7 +14,9 @@ Every bound comes from ``limits`` and is checked before the cost it bounds is pa
 at most ``MAX_BYTES`` + 1 bytes; an XLSX's parts are refused by their decompressed size and the
 chosen sheet by its stored cells (a byte scan of its XML) before openpyxl's streaming parser reads
 it. Big5 text and UTF-16 without a BOM are recognised; a NUL byte is dropped (and noted); an
-unclosed quote is reported at the line where it opens.
+unclosed quote is reported at the line where it opens: one still open at the end of the file here,
+one closed lines later by another stray quote by ``validate`` (a city or score cell holding line
+breaks, from ``RawTable.lines``).
 """
 
 from __future__ import annotations
@@ -80,6 +82,9 @@ class RawTable:
     sheets: list[str] = field(default_factory=list)
     notes: list[tuple[str, int | None, dict]] = field(default_factory=list)  # (code, row, params) warnings
     hidden: bool = False  # the sheet read is hidden in Excel
+    # CSV: Excel row → (first, last) text line, for the rows read from several lines (a quoted cell
+    # with line breaks: a note, or a stray quote that swallowed the lines up to another one)
+    lines: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def letter(self, index: int) -> str:
         """The Excel column letter of the 0-based column ``index`` (0 → A)."""
@@ -304,12 +309,14 @@ def _long_field(record: str, delimiter: str, limit: int) -> int:
     return column
 
 
-def _csv_rows(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> tuple[list[list], str, list]:
+def _csv_rows(data: bytes, name: str, max_bytes: int = MAX_BYTES
+              ) -> tuple[list[list], str, list, dict[int, tuple[int, int]]]:
     text, encoding, notes = _decode(data, name)
     head = text[:20_000].splitlines()[:20]
     delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in head))
     limit = _field_limit(max_bytes)
     rows: list[list] = []
+    spans: dict[int, tuple[int, int]] = {}  # row → (first, last) text line, when they differ
     record: list[str] = []  # the lines of the record being read
     line_no = [0, 1, False]  # lines read, the line where the current record starts, at the end
 
@@ -328,6 +335,8 @@ def _csv_rows(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> tuple[list[
             if line_no[2] and any('"' in x for x in record) and _open_quote("".join(record), delimiter) is not None:
                 break  # the reader reached the end of the file inside quotes: reported below
             rows.append(cells)
+            if line_no[0] > line_no[1]:
+                spans[len(rows)] = (line_no[1], line_no[0])
             record.clear()
             line_no[1] = line_no[0] + 1
             if len(cells) > MAX_COLUMNS:
@@ -340,8 +349,9 @@ def _csv_rows(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> tuple[list[
         raise FileProblem("bad_csv", name, row=len(rows) + 1, line=line_no[1]) from None
     if record:  # an opening quote never closed swallowed the rest of the file
         column = get_column_letter(_open_quote("".join(record), delimiter) + 1)
-        raise FileProblem("unclosed_quote", name, row=len(rows) + 1, column=column, line=line_no[1])
-    return rows, encoding, notes
+        raise FileProblem("unclosed_quote", name, row=len(rows) + 1, column=column, line=line_no[1],
+                          last=line_no[0])
+    return rows, encoding, notes, spans
 
 
 def _open_quote(record: str, delimiter: str) -> int | None:
@@ -567,8 +577,8 @@ def read(source, name: str | None = None, sheet: str | None = None,
         if sheet:
             raise FileProblem("not_xlsx" if fake else "sheet_in_csv", name, sheet=sheet, ext=ext)
         try:
-            rows, encoding, notes = _csv_rows(data, name, max_bytes)
-            return _table(rows, name, None, encoding=encoding, notes=notes)
+            rows, encoding, notes, spans = _csv_rows(data, name, max_bytes)
+            return _table(rows, name, None, encoding=encoding, notes=notes, lines=spans)
         except FileProblem:
             if fake:  # random bytes, or a renamed CSV that does not read as one either
                 raise FileProblem("not_xlsx", name, ext=ext) from None

@@ -16,19 +16,26 @@ rows × problems.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import zip_longest
+from operator import itemgetter
 from typing import Literal
 
+import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
+from pandas.api.types import infer_dtype
 
 from dei_geo.core import columns, places, tabular
 from dei_geo.core.i18n import Lang, t
 from dei_geo.sources import limits, loader
 
+_NO_PARAMS: dict = {}  # shared by the issues without parameters (most): never changed
 MISSING = {"", "-", "—", "–", "na", "n/a", "null", "none", "无", "缺失", "暂无"}
 YEARS = (1990, 2100)
 SHOWN = 200  # characters of a cell quoted in a message (the issue's ``value`` keeps it all)
@@ -289,7 +296,14 @@ def _text(cell) -> str:
 
 
 def _norm(cell) -> str:
-    return places.clean(_text(cell))
+    if type(cell) is str and len(cell) < 32:  # a CSV cell: the same texts recur, clean each once
+        return _norm_text(cell)
+    return "" if cell is None else places.clean(_text(cell))
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_text(cell: str) -> str:
+    return places.clean(cell)
 
 
 def _number(cell) -> tuple[float | None, str | None]:
@@ -328,6 +342,100 @@ def _number_any(cell) -> tuple[float | None, str | None]:
     return value, None
 
 
+_OK, _FORMULA, _BLANK = 0, 4, 5  # indexes in _SCORE_CODES: 1-3 are the errors of a score cell
+_SCORE_CODES = (None, "not_numeric", "out_of_range", "date_value", "formula_no_value", None)
+_SCORE_INDEX = {None: _OK, "not_numeric": 1, "out_of_range": 2, "date_value": 3}
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")  # float() reads it as is
+
+
+def _score_cell(cell) -> tuple[float, int]:
+    """(value or NaN, index in ``_SCORE_CODES``) of one score cell."""
+    if isinstance(cell, loader.Formula):
+        return math.nan, _FORMULA
+    value, code = _number(cell)
+    if value is None:
+        return math.nan, _BLANK if code is None else _SCORE_INDEX[code]
+    return value, _OK
+
+
+def _score_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_score_cell`` of distinct CSV texts: the plain numbers (``92.9``, ``1e2``: nothing for
+    ``places.clean`` to change, no missing marker) parsed and range-checked all at once by numpy
+    (``float()`` of each, exactly as ``_number``), every other text one by one."""
+    values = np.full(len(texts), np.nan)
+    codes = np.full(len(texts), _BLANK, dtype=np.int8)
+    plain = np.fromiter((_PLAIN.fullmatch(x) is not None for x in texts), dtype=bool, count=len(texts))
+    if plain.any():
+        parsed = texts[plain].astype(float)
+        finite = np.isfinite(parsed)
+        inside = finite & (parsed >= 0) & (parsed <= 100)
+        values[plain] = np.where(inside, parsed, np.nan)
+        codes[plain] = np.select([~finite, ~inside], [_SCORE_INDEX["not_numeric"],
+                                                       _SCORE_INDEX["out_of_range"]], _OK)
+    for k in np.flatnonzero(~plain):
+        values[k], codes[k] = _score_cell(texts[k])
+    return values, codes
+
+
+def _score_column(cells, text: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One score column as (index, values, codes): cell ``i`` has the value ``values[index[i]]``
+    (NaN for a blank or a problem) and the code ``codes[index[i]]`` (in ``_SCORE_CODES``). A CSV
+    column (``text``: every cell a string, or None past the end of a short row) is checked a whole
+    column at a time: each distinct text once, then spread back by the index (as small an integer
+    as fits: a column repeating "x" costs a byte a cell). An XLSX column (numbers, dates,
+    formulas …; at most ``MAX_XLSX_CELLS``) is checked cell by cell."""
+    column = np.empty(len(cells), dtype=object)
+    column[:] = cells
+    if text and infer_dtype(column, skipna=True) in ("string", "empty"):
+        index, distinct = pd.factorize(column)  # None → -1: the last entry, a blank
+        values, codes = _score_texts(np.append(np.asarray(distinct, dtype=object), ""))
+        return index.astype(np.min_scalar_type(-len(values))), values, codes
+    pairs = [_score_cell(c) for c in cells]
+    return (np.arange(len(pairs)), np.fromiter((v for v, _ in pairs), dtype=float, count=len(pairs)),
+            np.fromiter((c for _, c in pairs), dtype=np.int8, count=len(pairs)))
+
+
+class _Scores:
+    """The score cells of the rows checked, one column at a time: ``codes`` (rows × metrics, the
+    index in ``_SCORE_CODES``), per row whether it has a formula, how many wrong scores of each
+    code (``wrong``) and whether every score is blank; the values (``values(rows)``) are read only
+    for the rows kept."""
+
+    def __init__(self, rows: list[list], metrics: list[tuple[int, str]], col: dict, text: bool,
+                 header: list):
+        self._header, self._letters, self._headers = header, {}, {}
+        self.codes = np.zeros((len(rows), len(metrics)), dtype=np.int8)
+        self.others = [j for j in col.values() if j not in {k for k, _ in metrics}]  # city, year …
+        self._values = []
+        by_column = list(zip_longest(*rows)) if rows else []  # transposed, short rows padded with None
+        for m, (j, _) in enumerate(metrics):
+            cells = by_column[j] if j < len(by_column) else [None] * len(rows)
+            index, values, codes = _score_column(cells, text)
+            self.codes[:, m] = codes[index]
+            self._values.append((index, values))
+        del by_column
+        self.formula = (self.codes == _FORMULA).any(axis=1)
+        self.wrong = np.stack([(self.codes == c).sum(axis=1) for c in (1, 2, 3)], axis=1)
+        self.blank = (self.codes == _BLANK).all(axis=1)
+
+    def letter(self, j: int) -> str:
+        """The Excel letter of column ``j`` (0-based)."""
+        if j not in self._letters:
+            self._letters[j] = get_column_letter(j + 1)
+        return self._letters[j]
+
+    def header(self, j: int) -> str:
+        """The header of column ``j`` as text."""
+        if j not in self._headers:
+            self._headers[j] = _text(self._header[j])
+        return self._headers[j]
+
+    def values(self, m: int, rows: list[int]) -> np.ndarray:
+        """The values of score column ``m`` in ``rows`` (NaN for a blank)."""
+        index, values = self._values[m]
+        return values[index[rows]]
+
+
 def _year(cell) -> tuple[int | None, str | None]:
     text = _norm(cell)
     if not text:
@@ -342,12 +450,17 @@ class _Resolver:
     """Cached ``places.resolve`` of a cell: (adcode, None) or (None, (code, params))."""
 
     def __init__(self):
-        self.cache: dict[str, tuple] = {}
+        self.cache: dict[str, tuple] = {}  # by the cell's text as seen (places.clean)
+        self.written: dict[str, tuple] = {}  # by a CSV cell's text as written
 
     def __call__(self, cell) -> tuple[int | None, tuple | None]:
+        if type(cell) is str and cell in self.written:
+            return self.written[cell]
         key = _norm(cell)
         if key not in self.cache:
             self.cache[key] = self._resolve(key)
+        if type(cell) is str:
+            self.written[cell] = self.cache[key]
         return self.cache[key]
 
     @staticmethod
@@ -418,6 +531,18 @@ def _file_notes(raw: loader.RawTable) -> list[Issue]:
 
 def check(raw: loader.RawTable) -> Report:
     """Check every row of a ``RawTable``; see the module docstring."""
+    paused = gc.isenabled()
+    # the rows make hundreds of thousands of small objects (issues, lists), none in a cycle: the
+    # cyclic collector would walk all of them again and again (≈ 20 % of the time of a dense file)
+    gc.disable()
+    try:
+        return _check(raw)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _check(raw: loader.RawTable) -> Report:
     fields, header_issues, fatal = _header_issues(raw)
     listing = _Listing()
     for issue in [*_file_notes(raw), *header_issues, *([fatal] if fatal else [])]:
@@ -430,30 +555,39 @@ def check(raw: loader.RawTable) -> Report:
     col = {f: k for k, f in fields.items()}
     metrics = [(col[m], m) for m in columns.metrics() if m in col]
     resolver = _Resolver()
+    rows = [(excel_row, cells) for excel_row, cells in raw.rows if _has_data(cells, fields)]
+    text = raw.encoding is not None  # a CSV: every cell a string, no formula
+    scores = _Scores([cells for _, cells in rows], metrics, col, text, raw.header)
     candidates = []  # [Excel row, cells, record, first problems, number of problems]
-    for excel_row, cells in raw.rows:
-        if not _has_data(cells, fields):
-            continue
-        record, probs = _check_row(raw, excel_row, cells, col, metrics, resolver, listing)
+    for r, (excel_row, cells) in enumerate(rows):
+        record, probs, counted = _check_row(raw, excel_row, cells, col, metrics, resolver, listing,
+                                            scores, r)
         for issue in probs:
             listing.add(issue) if isinstance(issue, Issue) else listing.count(issue)
-        candidates.append([excel_row, cells, record, probs[:limits.REASONS_PER_ROW], len(probs)])
+        for code, n in counted.items():  # the problems of a code already listed in full
+            listing.counts[(code, "error")] += n
+        if probs and "adcode" not in record:
+            record = None  # rejected, and no city to compare with the other rows: nothing to keep
+        candidates.append([excel_row, cells, record,
+                           probs if len(probs) <= limits.REASONS_PER_ROW else probs[:limits.REASONS_PER_ROW],
+                           len(probs) + sum(counted.values())])
     for n, issue in _flag_duplicates(candidates, raw, col):
         listing.add(issue)
         row = candidates[n]
         if len(row[3]) < limits.REASONS_PER_ROW:
             row[3].append(issue)
         row[4] += 1
-    accepted = [rec for _, _, rec, _, n in candidates if not n]
-    table = pd.DataFrame(accepted, columns=["row", "adcode", *(["year"] if columns.YEAR in col else []),
-                                            *(m for _, m in metrics)])
+    kept = [r for r, cand in enumerate(candidates) if not cand[4]]
+    table = pd.DataFrame([candidates[r][2] for r in kept],
+                         columns=["row", "adcode", *(["year"] if columns.YEAR in col else [])])
     table["adcode"] = table["adcode"].astype(int)
     table.insert(2, "city", pd.Series([places.display_name(a) for a in table["adcode"]], dtype=object))
-    for _, m in metrics:
-        table[m] = table[m].astype(float)
-    for issue in _unread_formulas(raw, fields):
+    for m, (_, metric) in enumerate(metrics):  # blank → NaN
+        table[metric] = scores.values(m, kept).astype(float)
+    del scores, rows  # before the rejected rows are copied into a frame: a lower peak
+    for issue in () if text else _unread_formulas(raw, fields):
         listing.add(issue)
-    rejected = _rejected(raw, [(r, cells) for r, cells, _, _, n in candidates if n])
+    rejected = _rejected(raw, [(r, cells) for r, cells, _, _, n in candidates if n], text)
     reasons = {r: (first, n) for r, _, _, first, n in candidates if n}
     return Report(raw.file, listing.issues(), table, rejected, counts=dict(listing.counts),
                   reasons=reasons, **meta)
@@ -475,24 +609,35 @@ def _unread_formulas(raw: loader.RawTable, fields: dict[int, str]):
             if isinstance(c, loader.Formula) and j not in fields)
 
 
-def _check_row(raw, excel_row, cells, col, metrics, resolver, listing=None) -> tuple[dict, list]:
-    """(record, problems) of one non-blank row; the record is kept only without problems. A
-    problem that would be neither listed (``listing``) nor among the row's first reasons is only
-    its code (a row with 74 wrong scores costs 74 strings, not 74 issues)."""
+def _check_row(raw, excel_row, cells, col, metrics, resolver, listing, scores, r
+               ) -> tuple[dict, list, dict[str, int]]:
+    """(record, problems, counted) of the non-blank row ``r`` of ``scores``; the record (row,
+    adcode, year: its scores are ``scores.values[r]``) is kept only without problems. A problem
+    that would be neither listed (``listing``) nor among the row's first reasons is only its code,
+    and the score problems past that point only a count per code (``counted``): a row with 74 wrong
+    scores costs a few issues and one count, not 74 issues."""
     def cell(j):
         return cells[j] if j is not None and j < len(cells) else None
 
     problems: list = []
 
     def problem(code, j, **params):
-        if listing is not None and len(problems) >= limits.REASONS_PER_ROW and not listing.wants(code):
+        if len(problems) >= limits.REASONS_PER_ROW and not listing.wants(code):
             problems.append(code)
             return
-        problems.append(Issue(code, raw.file, row=excel_row, column=raw.letter(j),
-                              header=_text(raw.header[j]), value=_text(cell(j)), params=params,
-                              sheet=raw.sheet))
+        problems.append(Issue(code, raw.file, row=excel_row, column=scores.letter(j),
+                              header=scores.header(j), value=_text(cell(j)),
+                              params=params or _NO_PARAMS, sheet=raw.sheet))
 
-    formulas = sorted(j for j in col.values() if isinstance(cell(j), loader.Formula))
+    if excel_row in raw.lines:  # read from several text lines: a stray quote may have swallowed some
+        swallowed = _swallowed(raw, excel_row, cells, col)
+        if swallowed:
+            j, first, last = swallowed
+            problem("unclosed_quote", j, line=first, last=last)
+            return {"row": excel_row}, problems, {}  # its other problems follow from this one
+    codes = scores.codes[r]
+    formulas = sorted([j for j in scores.others if isinstance(cell(j), loader.Formula)]
+                      + ([metrics[m][0] for m in np.flatnonzero(codes == _FORMULA)] if scores.formula[r] else []))
     for j in formulas:  # no value to check: the row is rejected, never read as blank
         problem("formula_no_value", j)
     record: dict = {"row": excel_row}
@@ -516,17 +661,37 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver, listing=None) -> t
         record["year"], code = _year(cell(col[columns.YEAR]))
         if code:
             problem(code, col[columns.YEAR])
-    for j, metric in metrics:
-        if j not in formulas:
-            record[metric], code = _number(cell(j))
-            if code:
-                problem(code, j)
-    if metrics and all(j not in formulas and record.get(m) is None and _number(cell(j))[1] is None
-                       for j, m in metrics):  # a city with no value at all: reported, not kept
+    counted: dict[str, int] = {}
+    left = scores.wrong[r].tolist()  # wrong scores not yet said, per code 1-3
+    for m in np.flatnonzero((codes >= 1) & (codes <= 3)) if any(left) else ():  # in ``metrics`` order
+        if len(problems) >= limits.REASONS_PER_ROW and not any(
+                n and listing.wants(_SCORE_CODES[c]) for c, n in enumerate(left, 1)):
+            counted = {_SCORE_CODES[c]: n for c, n in enumerate(left, 1) if n}
+            break
+        problem(_SCORE_CODES[codes[m]], metrics[m][0])
+        left[codes[m] - 1] -= 1
+    if metrics and scores.blank[r]:  # a city with no value at all: reported, not kept
         problem("no_value", metrics[0][0], columns=[_text(raw.header[j]) for j, _ in metrics])
         if isinstance(problems[-1], Issue):  # a warning: the row is listed, not imported, not an error
             problems[-1] = replace(problems[-1], severity="warning")
-    return record, problems
+    return record, problems, counted
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _swallowed(raw: loader.RawTable, excel_row: int, cells: list, col: dict) -> tuple | None:
+    """(column, first, last text line) of the first imported cell of a CSV row (city, adcode, year,
+    score) that holds a line break, or None. A note may have several lines; a city or a score never
+    has: its quote was not closed where the cell should end, and the lines up to the next quote
+    (a stray one) were read into it."""
+    for j in sorted(col.values()):
+        found = cells[j] if j < len(cells) else None
+        if isinstance(found, str) and ("\n" in found or "\r" in found):
+            first = raw.lines[excel_row][0] + sum(len(_BREAK.findall(c)) for c in cells[:j]
+                                                  if isinstance(c, str))
+            return j, first, first + len(_BREAK.findall(found))
+    return None
 
 
 def _flag_duplicates(candidates, raw, col):
@@ -535,7 +700,7 @@ def _flag_duplicates(candidates, raw, col):
     to ``LIST_SHOWN`` rows in a message): linear, however many rows repeat."""
     rows_of: dict[tuple, list[int]] = {}
     for n, (_, _, rec, _, _) in enumerate(candidates):
-        if "adcode" in rec:
+        if rec is not None and "adcode" in rec:
             rows_of.setdefault((rec["adcode"], rec.get("year")), []).append(n)
     found = []
     j = col.get(columns.CITY, col.get(columns.ADCODE))
@@ -555,7 +720,7 @@ def _flag_duplicates(candidates, raw, col):
     return found
 
 
-def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]]) -> pd.DataFrame:
+def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]], text: bool = False) -> pd.DataFrame:
     width = max([len(raw.header), *(len(c) for _, c in rows)])
     names, seen = [], set()
     for j in range(width):
@@ -565,7 +730,15 @@ def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]]) -> pd.DataFram
             name = f"{name} ({raw.letter(j)})"
         seen.add(name)
         names.append(name)
-    data = {"row": [r for r, _ in rows]}  # column by column: no second copy of every row
-    for j, name in enumerate(names):
-        data[name] = [_text(c[j]) if j < len(c) else "" for _, c in rows]
+    data = {"row": [r for r, _ in rows]}
+    cells = [c for _, c in rows]
+    short = min(map(len, cells), default=0)  # every row has a cell in the columns before this
+    for j, name in enumerate(names):  # column by column, each made a column of the frame at once
+        if text and j < short:  # a CSV's cells are strings already
+            found = list(map(itemgetter(j), cells))
+        elif text:
+            found = [c[j] if j < len(c) else "" for c in cells]
+        else:
+            found = [_text(c[j]) if j < len(c) else "" for c in cells]
+        data[name] = pd.Series(found) if found else found
     return pd.DataFrame(data)

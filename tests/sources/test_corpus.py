@@ -5,6 +5,7 @@ bench/bench_limits.py (BENCHMARKS.md), never asserted."""
 
 import errno
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -211,3 +212,83 @@ def test_dev_full_is_refused_not_replaced(capsys):
     with pytest.raises(files.WriteFailed) as err:
         files.write_atomic(Path("/dev/full"), b"x")
     assert err.value.reason == "not_regular" and Path("/dev/full").is_char_device()
+
+
+# --- score columns checked a whole column at a time ----------------------------------------------
+
+def test_dense_errors_parse_each_distinct_score_text_once_and_report_the_same(monkeypatch):
+    from dei_geo.core import columns
+
+    metrics = list(columns.metrics())
+    texts = ["x", "150", "", "92.9"]  # not numeric, out of range, blank, fine
+    grid = [[texts[(i + k) % 4] for k in range(len(metrics))] for i in range(400)]
+    seen = []
+    real = validate._number
+    monkeypatch.setattr(validate, "_number", lambda cell: seen.append(cell) or real(cell))
+    text = ",".join(["城市", *metrics]) + "\n" + "".join(",".join(["杭洲", *r]) + "\n" for r in grid)
+    report = validate.validate(text.encode(), name="d.csv")
+    assert len(seen) <= 3 * len(metrics)  # once per distinct text of a column, not 400 × 74 times
+    wrong = {"x": "not_numeric", "150": "out_of_range"}
+    cells = [(wrong[t], 2 + i, _letter(k + 1)) for i, r in enumerate(grid) for k, t in enumerate(r) if t in wrong]
+    assert report.counts == {("unknown_city", "error"): 400,
+                             ("not_numeric", "error"): sum(c == "not_numeric" for c, _, _ in cells),
+                             ("out_of_range", "error"): sum(c == "out_of_range" for c, _, _ in cells)}
+    listed = [(i.code, i.row, i.column) for i in report.issues if i.code != "report_more"]
+    assert [x for x in listed if x[0] == "unknown_city"] == [("unknown_city", 2 + i, "A") for i in range(20)]
+    for code in wrong.values():  # the first 20 of each code in the file's order: row, then column
+        assert [x for x in listed if x[0] == code] == [x for x in cells if x[0] == code][:20]
+    assert [i.code for i in report.issues if i.code == "report_more"] == ["report_more"] * 3
+    first, n = report.reasons[2]
+    assert [i.code for i in first] == ["unknown_city", "not_numeric", "out_of_range", "not_numeric",
+                                       "out_of_range"] and n == 1 + sum(r == 2 for _, r, _ in cells)
+    assert len(report.rejected) == 400 and report.table.empty
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def test_a_whole_score_column_reads_every_text_as_one_cell_at_a_time_would():
+    texts = ["92.9", " 92.9 ", "９２.９", "1e2", "1e3", "1e999", "-0", "-0.0", "100", "100.0000001",
+             "nan", "inf", "-inf", "1_0", "", "  ", "—", "N/A", "缺失", "+5", ".5", "5.", "0x10", "92,9",
+             "１００", "330100.0", "0.1e1", "1E-2", "\u200b88", "88\u200b", "9 9", "-1", "99.99999999999999"]
+    cells = texts + [None] + texts[::-1]
+    index, values, codes = validate._score_column(cells, text=True)
+    for k, cell in enumerate(cells):
+        value, code = validate._number(cell)
+        assert validate._SCORE_CODES[codes[index[k]]] == code, cell
+        if value is None:
+            assert math.isnan(values[index[k]]), cell
+        else:
+            assert values[index[k]] == value and not math.isnan(value), cell
+
+
+# --- a stray quote closed lines later by another stray quote -------------------------------------
+
+def test_a_stray_quote_closed_lines_later_is_an_unclosed_quote_naming_the_lines(capsys, tmp_path):
+    path = tmp_path / "stray.csv"
+    path.write_text('城市,总分\n杭州,92.9\n"成都,90.1\n北京,92.4\n上海",91\n广州,88.5\n', encoding="utf-8")
+    code, d = _cli(path, capsys)
+    assert code == 1 and [(i["code"], i["column"], i["row"]) for i in d["issues"]] == [("unclosed_quote", "A", 3)]
+    report = validate.validate(path)
+    assert list(report.table["city"]) == ["杭州", "广州"]  # the rows before and after are kept
+    (issue,) = report.issues
+    assert (issue.params["line"], issue.params["last"]) == (3, 5)
+    assert "文本第 3–5 行" in issue.why("zh") and "text lines 3–5" in issue.why("en")
+    assert "line 5" in issue.fix("en") and "第 5 行" in issue.fix("zh")
+    assert "找不到城市" not in issue.why("zh")  # no longer an unknown city "成都,90.1\n北京…"
+
+
+def test_a_score_cell_with_line_breaks_is_an_unclosed_quote_after_a_real_multiline_note():
+    text = '城市,总分,备注\n杭州,92.9,"两行\n备注"\n宁波,"80.1,好\n深圳,91.2\n"\n广州,88.5,\n'
+    report = validate.validate(text.encode(), name="s.csv")
+    assert [(i.code, i.cell, i.params) for i in report.issues if i.severity == "error"] == [
+        ("unclosed_quote", "B3", {"line": 4, "last": 6})]
+    assert list(report.table["row"]) == [2, 4]
+
+
+def test_an_unclosed_quote_at_the_end_names_the_last_line_too():
+    issue = validate.validate(CORPUS / "unclosed_quote.csv").issues[0]
+    assert issue.params["last"] == 4 and "text lines 3–4" in issue.why("en")
