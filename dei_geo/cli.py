@@ -101,7 +101,7 @@ def _overlays(args, ds: Dataset, prepared: PreparedMap):
     unknown = sorted(set(keys) - set(theme.LAYER_KEYS))
     if unknown:
         raise ValueError(f"unknown layer(s) {', '.join(unknown)}; choose from {', '.join(theme.LAYER_KEYS)}")
-    layers = overlays.prepare(ds, args.lang) if keys else []
+    layers = overlays.prepare(ds, args.lang, correction=getattr(args, "correction", "none")) if keys else []
     city = search.resolve(args.city) if args.city else None
 
     def build():
@@ -190,10 +190,13 @@ _SPILLOVER_OPTIONS = ("metric", "weights", "k", "permutations", "alpha", "seed")
 def _cmd_spillover(args) -> int:
     import json
 
-    from dei_geo.analysis import spatial
+    from dei_geo.analysis import models, spatial
     from dei_geo.sources import datasets
 
-    rep = spatial.report(datasets.load_dei_2023(), **{name: getattr(args, name) for name in _SPILLOVER_OPTIONS})
+    ds = datasets.load_dei_2023()
+    options = {name: getattr(args, name) for name in _SPILLOVER_OPTIONS}
+    sp = models.corrected(spatial.dei_spillover(ds, **options), args.correction)
+    rep = spatial.report(ds, **options, sp=sp)
     if args.format == "json":
         print(json.dumps(rep, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
@@ -204,7 +207,9 @@ def _cmd_spillover(args) -> int:
           f"{w['links']} links, row-standardised; islands attached: "
           + (", ".join(f"{i['island']}→{i['neighbour']} ({i['distance_km']} km)"
                        for i in w["islands_attached"]) or "none"))
-    print(f"LISA (alpha {rep['alpha']}): {rep['lisa_counts']}; Gi*: {rep['gi_counts']}")
+    cut = rep["cutoffs"]
+    print(f"LISA (alpha {rep['alpha']}, correction {rep['correction']}, p <= {cut['lisa']:.4g}): "
+          f"{rep['lisa_counts']}; Gi* (p <= {cut['gi']:.4g}): {rep['gi_counts']}")
     for c in rep["cores"]:
         rings = ", ".join(f"{r['ring']} {'—' if r['mean'] is None else format(r['mean'], '.1f')} (n={r['n']})"
                           for r in c["rings"])
@@ -594,6 +599,8 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--layers", default=None,
                         help=f"HTML: region layers to add, comma-separated ({','.join(theme.LAYER_KEYS)})")
     export.add_argument("--city", default=None, help="HTML: outline this city (name, pinyin or adcode)")
+    export.add_argument("--correction", choices=defaults.CORRECTIONS, default=defaults.CORRECTIONS[0],
+                        help="HTML: multiple-testing correction of the lisa/gi layers (default %(default)s)")
     _data_arguments(export)
     export.set_defaults(func=_cmd_export)
 
@@ -644,6 +651,8 @@ def parser() -> argparse.ArgumentParser:
     spill.add_argument("--permutations", type=int, default=defaults.PERMUTATIONS,
                        help="default %(default)s")
     spill.add_argument("--seed", type=int, default=defaults.SEED, help="default %(default)s")
+    spill.add_argument("--correction", choices=defaults.CORRECTIONS, default=defaults.CORRECTIONS[0],
+                       help="multiple-testing correction of LISA/Gi*: none (default), fdr, bonferroni")
     spill.set_defaults(func=_cmd_spillover)
     # spatial regression (issue 14)
     mod = sub.add_parser("model", help="spatial regression: OLS, SLX, SAR, SEM, SDM, SDEM (spreg), impacts, "

@@ -7,6 +7,7 @@ WEIGHT_KINDS = ("queen", "knn")  # spatial weights
 KNN_K = 6  # neighbours of the knn weights
 PERMUTATIONS = 999  # Moran / LISA / Gi* permutations
 ALPHA = 0.05  # local significance level
+CORRECTIONS = ("none", "fdr", "bonferroni")  # multiple-testing correction of LISA / Gi*
 SEED = 20230531  # the report's date: permutations are reproducible
 RADIUS_KM = 100.0  # distance rule: units within this many km of a core city
 OVERALL = "overall"  # the overall score, as spatial statistics name it

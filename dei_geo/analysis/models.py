@@ -25,6 +25,7 @@ numbers). Baltimore PRICE (baltim_q.gal): ML_Lag ρ = 0.425885, logL = −832.93
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import re
 import warnings
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 MODELS = ("ols", "slx", "sar", "sem", "sdm", "sdem")  # cross-section models
 PANEL_MODELS = ("panel_lag", "panel_error")  # spreg Panel_FE_Lag / Panel_FE_Error
 WEIGHT_KINDS = ("queen", "knn", "band")  # knn:K, band:Dkm (inverse distance within D km)
-CORRECTIONS = ("none", "fdr", "bonferroni")
+CORRECTIONS = defaults.CORRECTIONS
 EFFECTS = ("direct", "indirect", "total")
 ALPHA = 0.05  # tests and the model choice
 DRAWS = 1000  # impact simulations
@@ -692,6 +693,21 @@ def corrected_classes(sp: spatial.Spillover, correction: str = "none") -> tuple[
                         "gi": np.where(sig_g, np.where(local["Zs"] > 0, "hot", "cold"), "ns"),
                         "p_lisa": local["p_lisa"], "p_gi": local["p_gi"]}, index=local.index)
     return out, {"lisa": c_lisa, "gi": c_gi, "correction": correction, "alpha": sp.alpha}
+
+
+def corrected(sp: spatial.Spillover, correction: str = "none") -> spatial.Spillover:
+    """A copy of ``sp`` whose LISA / Gi* classes and counts use ``correction``; its
+    ``correction`` and ``cutoffs`` ({lisa, gi}: the p at or below which a unit counts) say so.
+    ``"none"`` gives ``sp`` itself (its classes already use p ≤ α)."""
+    if correction == "none":
+        return sp
+    classes, info = corrected_classes(sp, correction)
+    out = copy.copy(sp)
+    out.local = sp.local.assign(lisa=classes["lisa"], gi=classes["gi"])
+    out.lisa_counts = out.local["lisa"].value_counts().reindex(spatial.LISA_CLASSES, fill_value=0)
+    out.gi_counts = out.local["gi"].value_counts().reindex(spatial.GI_CLASSES, fill_value=0)
+    out.correction, out.cutoffs = correction, {"lisa": info["lisa"], "gi": info["gi"]}
+    return out
 
 
 @dataclass

@@ -216,6 +216,8 @@ class Spillover:
         }, index=y.index)
         self.lisa_counts = self.local["lisa"].value_counts().reindex(LISA_CLASSES, fill_value=0)
         self.gi_counts = self.local["gi"].value_counts().reindex(GI_CLASSES, fill_value=0)
+        # multiple-testing correction (``models.corrected`` sets others): p ≤ cut-off is significant
+        self.correction, self.cutoffs = "none", {"lisa": float(alpha), "gi": float(alpha)}
 
     def to_dict(self) -> dict:
         """The global result, class counts and the weights used (for JSON)."""
@@ -224,6 +226,7 @@ class Spillover:
             "z_sim": round(self.z_sim, 3), "p_sim": self.p_sim,
             "permutations": self.permutations, "seed": self.seed, "alpha": self.alpha,
             "weights": self.w.to_dict(),
+            "correction": self.correction, "cutoffs": dict(self.cutoffs),
             "lisa_counts": {k: int(v) for k, v in self.lisa_counts.items()},
             "gi_counts": {k: int(v) for k, v in self.gi_counts.items()},
         }
@@ -345,10 +348,12 @@ def cores_table(ds: Dataset, metric: str = "overall", rings=RINGS_KM) -> tuple[p
 
 
 def report(ds: Dataset, metric: str = "overall", weights: str = WEIGHT_KINDS[0], k: int = KNN_K,
-           permutations: int = PERMUTATIONS, alpha: float = ALPHA, seed: int = SEED) -> dict:
+           permutations: int = PERMUTATIONS, alpha: float = ALPHA, seed: int = SEED,
+           sp: Spillover | None = None) -> dict:
     """What ``dei-geo spillover`` prints: Moran's I with the weights used, LISA/Gi* counts, and
-    per core city its ring means and decay slope (JSON-safe)."""
-    sp = dei_spillover(ds, metric, weights, k, permutations, alpha, seed)
+    per core city its ring means and decay slope (JSON-safe). ``sp``: the statistics already
+    computed with these settings (e.g. with a multiple-testing correction)."""
+    sp = sp or dei_spillover(ds, metric, weights, k, permutations, alpha, seed)
     rings, cores = cores_table(ds, metric)
     plain = regions._plain
     per_core = []
@@ -411,4 +416,6 @@ def city_card(ds: Dataset, adcode: int, sp: Spillover | None = None) -> dict:
                                "membership": membership})
     if str(adcode) in facts["local"]:
         out.update(**facts["local"][str(adcode)], alpha=facts["alpha"], weights=facts["weights"])
+        if sp is not None and sp.correction != "none":  # the cut-offs its classes were taken at
+            out.update(correction=sp.correction, cutoffs=dict(sp.cutoffs))
     return out

@@ -46,7 +46,7 @@ def run() -> None:
     tab_names = ("ranking", "compare", "reg_tab", "md_tab", "di_title", "export_heading")
     ranking_tab, compare_tab, regions_tab, models_tab, data_tab, export_tab = st.tabs([t(n, lang) for n in tab_names])
 
-    spatial = state.spatial_settings()  # weights, k, α of the regions tab: its stats, LISA/Gi*, card
+    spatial = state.spatial_settings()  # weights, k, α, correction of the regions tab: its stats, LISA/Gi*, card
     report = state.Ctx(lang=lang, ds=bundled, scheme=scheme, k=k, spatial=spatial)  # the report's own
     with data_tab:
         user_ds = data_panel.render(report)
@@ -87,7 +87,8 @@ def run() -> None:
             # The base map (with its switchable region layers) is rebuilt identically on every run:
             # same component key, no remount; the selected city's outline travels separately.
             if any(key in overlays.INTERACTIVE for key in layer_keys):  # which LISA / Gi* settings
-                settings = overlays.settings({"kind": spatial[0], "k": spatial[1]}, spatial[2], lang)
+                settings = overlays.settings({"kind": spatial[0], "k": spatial[1]}, spatial[2], lang,
+                                             spatial[3])
                 st.caption(t("sp_map_settings", lang, settings=settings))
             m = web.build_map(pm)
             if layers:

@@ -1,17 +1,20 @@
 """Models tab: spatial regression of a score on covariates (``analysis.models``, spreg), with the
 weights chosen and stated, regression tables to download (CSV, XLSX, LaTeX, Markdown), impacts,
-the LM/LR model choice, a bivariate Moran / LISA, a Moran correlogram and the core-city model."""
+a map of the residuals (offline HTML too), the LM/LR model choice, a bivariate Moran / LISA, a
+Moran correlogram and the core-city model."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from dei_geo.analysis import models
 from dei_geo.app.state import Ctx
 from dei_geo.core import columns, tabular
 from dei_geo.core.i18n import t
-from dei_geo.sources import covariates, loader, validate
+from dei_geo.maps import assets, export, markup, web
+from dei_geo.sources import covariates, datasets, loader, validate
 from dei_geo.wording import models as words
 
 WEIGHTS_LABEL = {"queen": "sp_weights_queen", "knn": "sp_weights_knn", "band": "md_app_band_kind"}
@@ -136,6 +139,32 @@ def _run(ctx, frame, units, y, x, spec, row, chosen, choose) -> None:
     resid.insert(0, "city", [_name(a) for a in resid.index])
     st.caption(t("md_app_residuals", lang, model=words.model_name(results[-1].model, lang)))
     st.dataframe(resid.sort_values("residual"), use_container_width=True, height=240)
+    _residual_section(ctx, results[-1])
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def residual_map(model: str, y_label: str, residuals: pd.Series, ds_label: str, lang: str) -> web.PreparedMap:
+    """A choropleth of a fitted model's residuals over the city units (``residuals`` by adcode),
+    classed around 0 with the diverging palette; units outside the sample drawn as no data."""
+    table = pd.DataFrame({"adcode": residuals.index.astype(int), "residual": residuals.to_numpy(float)})
+    name = words.MODEL_SHORT[model]  # OLS, SAR, SDM, …
+    source = t("md_map_source", lang, model=name, n=len(table))
+    ds = datasets.from_table(table, ds_label, meta={"source_note": source, "source_note_en": source})
+    return web.prepare_map(ds, metric="residual", lang=lang, centred=True,
+                           metric_label=t("md_map_residual_label", lang, model=name, y=y_label))
+
+
+def _residual_section(ctx: Ctx, result: models.ModelResult) -> None:
+    """The residual map (streamlit-folium, offline assets, markup sealed) and its offline HTML."""
+    lang = ctx.lang
+    name = words.model_name(result.model, lang)
+    pm = residual_map(result.model, _label(ctx, result.y), result.residuals, ctx.ds.label, lang)
+    st.caption(t("md_map_caption", lang, model=name))
+    m = markup.seal(assets.use_data_urls(web.build_map(pm)))
+    st_folium(m, height=480, use_container_width=True, returned_objects=[], key="md_residual_map")
+    st.download_button(t("md_app_download_map", lang), on_click="ignore", mime="text/html",
+                       data=lambda: export.to_html(pm).encode("utf-8"),
+                       file_name=f"residuals_{result.model}_{lang}.html", key="md_residual_download")
 
 
 def _name(adcode) -> str:

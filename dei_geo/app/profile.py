@@ -124,8 +124,12 @@ def _regions(spatial_card: dict, lang: Lang) -> None:
         if spatial_card["island"]:
             st.caption(t("profile_island_note", lang))
         st.caption(spatial_words.weights(spatial_card["weights"], lang))
-        st.caption(t("sp_map_settings", lang,
-                     settings=overlays.settings(spatial_card["weights"], spatial_card["alpha"], lang)))
+        correction = spatial_card.get("correction", "none")
+        st.caption(t("sp_map_settings", lang, settings=overlays.settings(
+            spatial_card["weights"], spatial_card["alpha"], lang, correction)))
+        if correction != "none":  # the p cut-offs the classes above were taken at
+            said = spatial_words.city_card(spatial_card, lang)
+            st.caption(t("sp_card_cutoffs", lang, lisa=said["cutoff_lisa"], gi=said["cutoff_gi"]))
 
 
 def render(ctx: Ctx, adcode: int) -> None:

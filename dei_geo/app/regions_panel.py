@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dei_geo.analysis import models, regions, spatial
 from dei_geo.analysis import national as national_figures
-from dei_geo.analysis import regions, spatial
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
 from dei_geo.core import places, tabular
@@ -22,6 +22,7 @@ from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import AXIS_COLOR, BAR_COLOR, FIT_COLOR, LISA_COLORS, MEAN_COLOR, NS_COLOR
 from dei_geo.maps.overlays import CONFIDENCE
 from dei_geo.sources.datasets import Dataset
+from dei_geo.wording import models as model_words
 from dei_geo.wording import national as national_words
 from dei_geo.wording import regions as region_words
 from dei_geo.wording import spatial as spatial_words
@@ -53,8 +54,9 @@ def _cores(key: tuple, _ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame, dict[i
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _spill(key: tuple, _ds: Dataset, weights: str, k: int, alpha: float) -> tuple[dict, pd.DataFrame]:
-    sp = spatial.dei_spillover(_ds, weights=weights, k=k, alpha=alpha)
+def _spill(key: tuple, _ds: Dataset, weights: str, k: int, alpha: float,
+           correction: str = "none") -> tuple[dict, pd.DataFrame]:
+    sp = models.corrected(spatial.dei_spillover(_ds, weights=weights, k=k, alpha=alpha), correction)
     return sp.to_dict(), sp.local
 
 
@@ -202,12 +204,15 @@ def render(ctx: Ctx) -> pd.DataFrame:
                                                      regions.decay_of(names[row["id"]], row, decays)))
 
     st.subheader(t("sp_title", lang))
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     kind = a.radio(t("sp_weights", lang), spatial.WEIGHT_KINDS, horizontal=True, key="sp_weights",
                    format_func=lambda w: t(WEIGHTS_LABEL[w], lang))
     k = b.slider(t("sp_k", lang), 3, 12, 6, key="sp_k") if kind == "knn" else 6
     alpha = c.selectbox(t("sp_alpha", lang), (0.05, 0.01, 0.1), key="sp_alpha")
-    _spillover_section(key, ds, kind, k, alpha, lang)
+    correction = d.selectbox(t("sp_correction", lang), models.CORRECTIONS, key="sp_correction",
+                             format_func=lambda c: t(model_words.CORRECTION[c], lang),
+                             help=t("sp_correction_help", lang))
+    _spillover_section(key, ds, kind, k, alpha, correction, lang)
 
     st.subheader(t("sp_rings_title", lang))
     if cores.empty:
@@ -228,14 +233,14 @@ def render(ctx: Ctx) -> pd.DataFrame:
     return display
 
 
-def _spillover_section(key, ds: Dataset, kind: str, k: int, alpha: float, lang: Lang) -> None:
+def _spillover_section(key, ds: Dataset, kind: str, k: int, alpha: float, correction: str, lang: Lang) -> None:
     """Moran's I, the scatterplot and the class counts, or an ``st.info`` saying why not."""
     err = spatial.too_few(ds)
     if err:
         st.info(spatial_words.too_few(err, lang))
         return
     try:
-        result, local = _spill(key, ds, kind, k, alpha)
+        result, local = _spill(key, ds, kind, k, alpha, correction)
     except spatial.TooFewUnits as err:
         st.info(spatial_words.too_few(err, lang))
         return
@@ -246,6 +251,8 @@ def _spillover_section(key, ds: Dataset, kind: str, k: int, alpha: float, lang: 
                   perm=result["permutations"], seed=result["seed"]))
     st.caption(spatial_words.weights(result["weights"], lang) + t("sentence_sep", lang)
                + t("sp_local_note", lang))
+    st.caption(model_words.cutoff({"correction": result["correction"], "alpha": result["alpha"],
+                                   **result["cutoffs"]}, lang))
     chart, counts = st.columns([3, 2])
     with chart:
         st.caption(t("sp_scatter", lang))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dei_geo.analysis import spatial
+from dei_geo.analysis import models, spatial
 from dei_geo.core.i18n import Lang
 from dei_geo.core.theme import Scheme
 from dei_geo.maps import overlays, web
@@ -23,18 +23,21 @@ class Ctx:
     scheme: Scheme
     k: int
     metric: str = "score"
-    spatial: tuple = (spatial.WEIGHT_KINDS[0], spatial.KNN_K, spatial.ALPHA)  # weights, k, α
+    spatial: tuple = (spatial.WEIGHT_KINDS[0], spatial.KNN_K, spatial.ALPHA, models.CORRECTIONS[0])
+    # weights, k, α, multiple-testing correction
 
 
-SPATIAL_KEYS = ("sp_weights", "sp_k", "sp_alpha")  # the regions tab's widgets (regions_panel)
+SPATIAL_KEYS = ("sp_weights", "sp_k", "sp_alpha", "sp_correction")  # the regions tab's widgets
 
 
-def spatial_settings() -> tuple[str, int, float]:
-    """The spatial weights, k and α chosen on the regions tab (defaults until it is touched):
-    the same settings drive its statistics, the map's LISA / Gi* layers and the city card."""
+def spatial_settings() -> tuple[str, int, float, str]:
+    """The spatial weights, k, α and multiple-testing correction chosen on the regions tab
+    (defaults until it is touched): the same settings drive its statistics, the map's LISA / Gi*
+    layers and the city card."""
     kind = st.session_state.get(SPATIAL_KEYS[0], spatial.WEIGHT_KINDS[0])
     k = int(st.session_state.get(SPATIAL_KEYS[1], spatial.KNN_K)) if kind == "knn" else spatial.KNN_K
-    return kind, k, float(st.session_state.get(SPATIAL_KEYS[2], spatial.ALPHA))
+    correction = st.session_state.get(SPATIAL_KEYS[3], models.CORRECTIONS[0])
+    return kind, k, float(st.session_state.get(SPATIAL_KEYS[2], spatial.ALPHA)), correction
 
 
 @st.cache_resource
@@ -58,13 +61,13 @@ def dataset_key(ds: Dataset) -> tuple:
 @st.cache_data(show_spinner=False, max_entries=8)
 def layer_data(key: tuple, _ds: Dataset, lang: Lang, settings: tuple = Ctx.spatial) -> list:
     """Plain data of the switchable region layers (cores, circles, clusters, rings, LISA, Gi*),
-    LISA / Gi* with the spatial ``settings`` (weights, k, α) of the regions tab."""
+    LISA / Gi* with the spatial ``settings`` (weights, k, α, correction) of the regions tab."""
     try:
         spill = _spillover(key, _ds, settings)
     except spatial.TooFewUnits:
         spill = None  # overlays.prepare says why on the layers
     return overlays.prepare(_ds, lang, spill=spill, weights=settings[0], k=settings[1],
-                            alpha=settings[2])
+                            alpha=settings[2], correction=settings[3])
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -73,7 +76,12 @@ def spatial_card(key: tuple, _ds: Dataset, adcode: int, settings: tuple = Ctx.sp
     return spatial.city_card(_ds, adcode, _spillover(key, _ds, settings))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def _spillover(key: tuple, _ds: Dataset, settings: tuple = Ctx.spatial) -> spatial.Spillover:
-    weights, k, alpha = settings
+    """The statistics with the ``settings``' correction (cheap: the permutations are cached)."""
+    weights, k, alpha, correction = settings
+    return models.corrected(_uncorrected(key, _ds, weights, k, alpha), correction)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _uncorrected(key: tuple, _ds: Dataset, weights: str, k: int, alpha: float) -> spatial.Spillover:
     return spatial.dei_spillover(_ds, weights=weights, k=k, alpha=alpha)

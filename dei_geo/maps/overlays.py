@@ -27,7 +27,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import LineString, Point
 
-from dei_geo.analysis import regions, spatial
+from dei_geo.analysis import models, regions, spatial
 from dei_geo.core import places
 from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import (
@@ -191,9 +191,13 @@ def _rings(lang: Lang, r_km: float, ring_km) -> Layer:
                  _collection(pts, ptips, pids), pstyles, interactive=False)
 
 
-def settings(w: dict, alpha: float, lang: Lang) -> str:
-    """The weights and α a LISA / Gi* layer was computed with, short: Queen 邻接，α = 0.05."""
+def settings(w: dict, alpha: float, lang: Lang, correction: str = "none") -> str:
+    """The weights, α (and a multiple-testing correction, if any) a LISA / Gi* layer was computed
+    with, short: Queen 邻接，α = 0.05 (，FDR)."""
     kind = t("sp_weights_queen", lang) if w["kind"] == "queen" else t("sp_w_knn_short", lang, k=w["k"])
+    if correction != "none":
+        return t("lyr_settings_corrected", lang, weights=kind, alpha=alpha,
+                 correction=t(spatial_words.CORRECTION[correction], lang))
     return t("lyr_settings", lang, weights=kind, alpha=alpha)
 
 
@@ -226,14 +230,17 @@ def _local(units, sp: spatial.Spillover, lang: Lang, key: str) -> Layer:
                        "weight": 1.2 if row["island"] else 0.5,
                        "dashArray": "2 3" if row["island"] else None,
                        "fillColor": colors.get(row[col], NS_COLOR), "fillOpacity": 0.95}
-    setting = settings(sp.w.to_dict(), sp.alpha, lang)
+    setting = settings(sp.w.to_dict(), sp.alpha, lang, sp.correction)
     title = _local_title(key, lang, setting)
+    # the p cut-off actually used, and whether the permutations can reach it at all
+    cut = spatial_words.cutoff(sp.correction, sp.cutoffs[key], lang, sp.permutations)
     counts = sp.local[col].value_counts()
     rows = "".join(
         f"<div><i style='background:{esc(c)}'></i>{esc(t(names[k], lang))}"
         f"<span class='n'>{esc(t('legend_count', lang, n=int(counts.get(k, 0))))}</span></div>"
         for k, c in {**colors, "ns": NS_COLOR}.items())
     legend = (f"<div class='head'>{esc(title)}</div>{rows}"
+              f"<div class='note dei-cutoff'>{esc(cut)}</div>"
               f"<div class='note'>{esc(t('lyr_local_note', lang))}</div>")
     return Layer(key, esc(title), _collection(geoms, tips, ids), styles, legend=legend)
 
@@ -241,11 +248,14 @@ def _local(units, sp: spatial.Spillover, lang: Lang, key: str) -> Layer:
 def prepare(ds: Dataset, lang: Lang = "zh", r_km: float = regions.DEFAULT_R_KM,
             spill: spatial.Spillover | None = None,
             ring_km=tuple(hi for _, hi in spatial.RINGS_KM), weights: str = spatial.WEIGHT_KINDS[0],
-            k: int = spatial.KNN_K, alpha: float = spatial.ALPHA) -> list[Layer]:
+            k: int = spatial.KNN_K, alpha: float = spatial.ALPHA, correction: str = "none") -> list[Layer]:
     """The layers' data: four cores, twenty circles, other clusters, distance rings, LISA, Gi*.
 
     ``spill`` defaults to ``spatial.dei_spillover(ds, weights=weights, k=k, alpha=alpha)`` (queen,
-    α = 0.05 unless chosen otherwise); the LISA / Gi* names and legends say which weights and α.
+    α = 0.05 unless chosen otherwise) with the multiple-testing ``correction`` (none | fdr |
+    bonferroni; ``models.corrected``); a given ``spill`` is drawn as it is (corrected or not).
+    The LISA / Gi* names and legends say which weights, α and correction, and the legend the p
+    cut-off actually used.
     With too few scored cities the LISA and Gi* layers come empty, ``skipped`` (and their name)
     saying why.
     """
@@ -255,7 +265,8 @@ def prepare(ds: Dataset, lang: Lang = "zh", r_km: float = regions.DEFAULT_R_KM,
     cores = [r for r in clusters if r.core]
     others = [r for r in clusters if not r.core]
     try:
-        spill = spill or spatial.dei_spillover(ds, weights=weights, k=k, alpha=alpha)
+        spill = spill or models.corrected(spatial.dei_spillover(ds, weights=weights, k=k, alpha=alpha),
+                                          correction)
     except spatial.TooFewUnits as err:
         spill, too_few = None, err
     local = ([_local(units, spill, lang, "lisa"), _local(units, spill, lang, "gi")] if spill

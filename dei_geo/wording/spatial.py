@@ -10,6 +10,21 @@ GI = {"hot": "gi_hot", "cold": "gi_cold", "ns": "gi_ns"}
 REGION_KIND = {"national": "reg_kind_national", "cluster": "reg_kind_cluster",
                "circle": "reg_kind_circle", "radius": "reg_kind_radius"}
 MEMBERSHIP = {"full": "tip_membership_full", "partial": "tip_membership_partial"}
+CORRECTION = {"none": "lyr_corr_none", "fdr": "lyr_corr_fdr", "bonferroni": "lyr_corr_bonferroni"}  # short
+
+
+def cutoff(correction: str, p: float, lang: str = "zh", permutations: int | None = None) -> str:
+    """The correction and the p cut-off a LISA / Gi* class was taken at: "FDR, p ≤ 0.004167";
+    with ``permutations``, says so when the cut-off is below the smallest p they can give."""
+    name = t(CORRECTION[correction], lang)
+    if p <= 0:  # FDR with no p-value passing
+        text = t("lyr_cutoff_zero", lang, correction=name)
+    else:
+        text = t("lyr_cutoff", lang, correction=name, cutoff=f"{p:.4g}")
+    floor = None if permutations is None else 1 / (permutations + 1)
+    if floor is not None and p < floor:
+        text += t("lyr_cutoff_unreachable", lang, permutations=permutations, floor=f"{floor:.4g}")
+    return text
 
 
 def too_few(err: TooFewUnits, lang: str = "zh") -> str:
@@ -39,4 +54,7 @@ def city_card(card: dict, lang: str = "zh") -> dict:
     if "lisa" in card:
         out.update(lisa=t(LISA[card["lisa"]], lang), p_lisa=card["p_lisa"], gi=t(GI[card["gi"]], lang),
                    p_gi=card["p_gi"], island=card["island"], weights=weights(card["weights"], lang))
+        if card.get("correction", "none") != "none":  # classes taken at corrected cut-offs
+            out.update(cutoff_lisa=cutoff(card["correction"], card["cutoffs"]["lisa"], lang),
+                       cutoff_gi=cutoff(card["correction"], card["cutoffs"]["gi"], lang))
     return out

@@ -89,3 +89,20 @@ def test_search_lists_a_prefix_and_says_no_match_for_nonsense():
         at.sidebar.text_input(key="city_search").set_value(nonsense).run()
         assert any("也没有相近的名称" in w.value for w in at.sidebar.warning)
         assert not any(b.key.startswith("pick_") for b in at.sidebar.button if b.key)
+
+
+def test_correction_reaches_the_lisa_layers_legend_and_the_card(drawn):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["city"] = "hangzhou"
+    at.run()
+    at.selectbox(key="sp_correction").set_value("bonferroni").run()
+    at.sidebar.multiselect(key="layers").set_value(["lisa", "gi"]).run()
+    assert not at.exception, at.exception
+    cut = f"{0.05 / 254:.4g}"
+    for key in ("lisa", "gi"):
+        assert "Queen 邻接，α = 0.05，Bonferroni" in drawn["layers"][key].name
+        assert f"显著：Bonferroni，p ≤ {cut}" in drawn["layers"][key].legend
+    captions = " ".join(c.value for c in at.caption)
+    assert "使用：Queen 邻接，α = 0.05，Bonferroni" in captions  # above the map and on the card
+    assert f"LISA 显著：Bonferroni，p ≤ {cut}" in captions  # the card's cut-offs
+    assert "LISA p ≤ 0.0001969" in captions  # the regions tab's statistics

@@ -45,3 +45,17 @@ def test_the_cli_and_its_help_load_no_heavy_module():
             "'dei_geo.maps', 'dei_geo.analysis.', 'dei_geo.sources', 'pandas', 'numpy', 'folium'))"
             " and m != 'dei_geo.analysis.defaults']; assert not heavy, heavy")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_spillover_and_export_take_a_correction(tmp_path, capsys):
+    import json
+
+    from dei_geo import cli
+
+    assert cli.main(["spillover", "--format", "json", "--correction", "bonferroni", "--permutations", "99"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert rep["correction"] == "bonferroni" and rep["cutoffs"]["lisa"] == 0.05 / 254
+    assert rep["lisa_counts"]["ns"] == 254  # p ≥ 0.02 with 99 permutations: nothing passes α/254
+    out = tmp_path / "m.html"
+    assert cli.main(["export", "--out", str(out), "--layers", "lisa", "--correction", "fdr"]) == 0
+    assert "FDR, p ≤" in out.read_text(encoding="utf-8") or "FDR，p ≤" in out.read_text(encoding="utf-8")
