@@ -231,9 +231,6 @@ def _model_frame(args):
     from dei_geo.sources import covariates, datasets
 
     def read(path):
-        if not Path(path).is_file():
-            print(printable(f"dei-geo model: {path}: no such file"), file=sys.stderr)
-            raise _Exit(2)
         from dei_geo.sources import loader, validate
 
         try:

@@ -104,3 +104,10 @@ def test_export_echoes_file_names_with_control_characters_escaped(tmp_path, caps
     assert cli.main(["export", "--out", str(tmp_path / "\x1b]0;PWNED\x07.txt")]) == 2
     said = capsys.readouterr().err
     assert "\x1b" not in said and "\x07" not in said and r"\x1b]0;PWNED\x07.txt" in said
+
+
+def test_model_reports_a_missing_or_folder_covariate_file_in_the_users_language(tmp_path, capsys):
+    assert cli.main(["model", str(tmp_path / "none.csv"), "--y", "总分", "--x", "gdp"]) == 1
+    assert "找不到文件 none.csv" in capsys.readouterr().err
+    assert cli.main(["model", "--y", "总分", "--x", "gdp", "--covariates", str(tmp_path), "--lang", "en"]) == 1
+    assert "is a folder, not a file" in capsys.readouterr().err
