@@ -495,6 +495,29 @@ def _impacts(model: str, reg, x: list[str], w: ModelWeights, draws: int, seed: i
     return pd.DataFrame(rows, columns=cols)
 
 
+LOCAL_IMPACT_MODELS = ("slx", "sar", "sdm", "sdem")  # models whose effects differ between units
+
+
+def local_impacts(result: ModelResult, w: ModelWeights, variable: str) -> pd.DataFrame:
+    """Per unit, the effect on it of raising ``variable`` by one everywhere: ``direct`` (its own
+    value's effect, feedback included), ``indirect`` (its neighbours' values', the spillover) and
+    ``total``, indexed by unit. SAR/SDM: the rows of S(ρ)(Iβ + Wθ), S(ρ) = (I − ρW)⁻¹ (their
+    means are the average impacts); SLX/SDEM: β and θ × the row sum of W."""
+    if result.model not in LOCAL_IMPACT_MODELS:
+        raise ValueError(f"{result.model} has no unit-by-unit spillover; choose {', '.join(LOCAL_IMPACT_MODELS)}")
+    coef = result.coefs.set_index(["term", "kind"])["coef"]
+    beta = float(coef[(variable, "x")])
+    theta = float(coef.get((f"W_{variable}", "wx"), 0.0))
+    dense = w.dense
+    if result.model in ("sar", "sdm"):
+        rho = float(result.coefs.loc[result.coefs["kind"] == "rho", "coef"].iloc[0])
+        m = np.linalg.solve(np.eye(w.n) - rho * dense, beta * np.eye(w.n) + theta * dense)
+        direct, total = np.diag(m), m.sum(axis=1)
+    else:
+        direct, total = np.full(w.n, beta), beta + theta * dense.sum(axis=1)
+    return pd.DataFrame({"direct": direct, "indirect": total - direct, "total": total}, index=w.ids)
+
+
 # --- the model choice ----------------------------------------------------------------------------
 @dataclass
 class Choice:

@@ -13,7 +13,7 @@ from dei_geo.analysis import models
 from dei_geo.app.state import Ctx
 from dei_geo.core import columns, tabular
 from dei_geo.core.i18n import t
-from dei_geo.maps import assets, export, markup, web
+from dei_geo.maps import assets, classify, export, markup, web
 from dei_geo.sources import covariates, datasets, loader, validate
 from dei_geo.wording import models as words
 
@@ -140,6 +140,8 @@ def _run(ctx, frame, units, y, x, spec, row, chosen, choose) -> None:
     st.caption(t("md_app_residuals", lang, model=words.model_name(results[-1].model, lang)))
     st.dataframe(resid.sort_values("residual"), use_container_width=True, height=240)
     _residual_section(ctx, results[-1])
+    if results[-1].model in models.LOCAL_IMPACT_MODELS:
+        _local_effects_section(ctx, results[-1], w)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -150,7 +152,7 @@ def residual_map(model: str, y_label: str, residuals: pd.Series, ds_label: str, 
     name = words.MODEL_SHORT[model]  # OLS, SAR, SDM, …
     source = t("md_map_source", lang, model=name, n=len(table))
     ds = datasets.from_table(table, ds_label, meta={"source_note": source, "source_note_en": source})
-    return web.prepare_map(ds, metric="residual", lang=lang, centred=True,
+    return web.prepare_map(ds, metric="residual", lang=lang, centred=True, unit=classify.display_unit(residuals),
                            metric_label=t("md_map_residual_label", lang, model=name, y=y_label))
 
 
@@ -165,6 +167,28 @@ def _residual_section(ctx: Ctx, result: models.ModelResult) -> None:
     st.download_button(t("md_app_download_map", lang), on_click="ignore", mime="text/html",
                        data=lambda: export.to_html(pm).encode("utf-8"),
                        file_name=f"residuals_{result.model}_{lang}.html", key="md_residual_download")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def local_effect_map(model: str, x_label: str, effects: pd.Series, ds_label: str, lang: str) -> web.PreparedMap:
+    """A choropleth of one covariate's unit-by-unit indirect (spillover) effect, centred on 0."""
+    table = pd.DataFrame({"adcode": effects.index.astype(int), "indirect": effects.to_numpy(float)})
+    name = words.MODEL_SHORT[model]
+    source = t("md_map_local_source", lang, model=name, n=len(table))
+    ds = datasets.from_table(table, ds_label, meta={"source_note": source, "source_note_en": source})
+    return web.prepare_map(ds, metric="indirect", lang=lang, centred=True, unit=classify.display_unit(effects),
+                           metric_label=t("md_map_local_label", lang, model=name, x=x_label))
+
+
+def _local_effects_section(ctx: Ctx, result: models.ModelResult, w: models.ModelWeights) -> None:
+    """Per city, the spillover of the first covariate (``models.local_impacts``): a map and a table."""
+    lang, variable = ctx.lang, result.x[0]
+    local = models.local_impacts(result, w, variable)
+    pm = local_effect_map(result.model, _label(ctx, variable), local["indirect"], ctx.ds.label, lang)
+    st.caption(t("md_map_local_caption", lang, model=words.model_name(result.model, lang),
+                 x=_label(ctx, variable)))
+    m = markup.seal(assets.use_data_urls(web.build_map(pm)))
+    st_folium(m, height=480, use_container_width=True, returned_objects=[], key="md_local_map")
 
 
 def _name(adcode) -> str:

@@ -93,9 +93,22 @@ def by_mapclassify(values: pd.Series, scheme: Scheme, k: int) -> Classes:
     return Classes(codes.astype(int), labels, PALETTE[k], lower, bins)
 
 
-def diverging(values: pd.Series, k: int = DEFAULT_K, whole: bool = False) -> Classes:
+def display_unit(values: pd.Series) -> float:
+    """The step of three significant digits of the largest |value| (0.1 for a score difference of
+    10–99 points; 1e-5 for an effect of 0.002): the rounding a centred map of any scale shows."""
+    top = pd.to_numeric(values, errors="coerce").abs().max()
+    return 0.1 if not np.isfinite(top) or top == 0 else float(10 ** (np.floor(np.log10(top)) - 2))
+
+
+def decimals(unit: float) -> int:
+    """How many decimals show steps of ``unit``."""
+    return max(0, int(-np.floor(np.log10(unit) + 1e-9)))
+
+
+def diverging(values: pd.Series, k: int = DEFAULT_K, whole: bool = False, unit: float = 0.1) -> Classes:
     """Classes of a difference centred on 0: a middle class for no change (exactly 0 for whole
-    numbers, |x| < 0.05 — shown as 0.0 — otherwise), then up to ``k // 2`` classes (1–3) on
+    numbers, |x| < unit/2 — shown as 0 at ``unit``'s rounding, 0.0 for scores — otherwise), then
+    up to ``k // 2`` classes (1–3) on
     each side by quantiles of that side's values, the neutral colour of ``theme.DIVERGING`` at 0
     whatever the spread. Labels are the smallest and largest values in the class, signed; with
     ``whole`` (ranks) the breaks and labels are whole numbers. Empty side classes are left out;
@@ -103,13 +116,13 @@ def diverging(values: pd.Series, k: int = DEFAULT_K, whole: bool = False) -> Cla
     values = pd.to_numeric(values, errors="coerce").astype(float)
     side = max(1, min(max(DIVERGING), k // 2))
     palette = DIVERGING[side]
-    eps = 0.5 if whole else 0.05
+    eps = 0.5 if whole else unit / 2
     present = values.dropna()
     codes = pd.Series(-1, index=values.index)
     labels, colors, lower, upper = [], [], [], []
 
     def fmt(x: float) -> str:
-        text = f"{x:+.0f}" if whole else f"{x:+.1f}"
+        text = f"{x:+.0f}" if whole else f"{x:+.{decimals(unit)}f}"
         return text.replace("-", "−")
 
     def add(members: pd.Series, color: str, label: str | None = None) -> None:

@@ -183,12 +183,14 @@ def prepare_map(
     lang: Lang = "zh",
     metric_label: str | None = None,
     centred: bool = False,
+    unit: float = 0.1,
 ) -> PreparedMap:
     """Join ``ds.scores[metric]`` (overall, a pillar, an indicator, …) to the web-LOD units,
     class and style every unit. A difference (``columns.DERIVED``: score or rank change) is
     classed around 0 (``classify.diverging``) whatever ``scheme`` says; the legend's notes say
     which scheme was used, and for a rank change, among which cities the ranks were taken.
-    ``centred``: class any metric that way (e.g. a model's residuals), values signed."""
+    ``centred``: class any metric that way (e.g. a model's residuals), values signed, rounded to
+    ``unit`` (``classify.display_unit`` for values of another scale than scores)."""
     units = boundaries.layer("cities", "web")
     names = places.load_places()[["adcode", "short_name", "pinyin"]]
     units = units.merge(names, on="adcode", how="left")
@@ -210,10 +212,10 @@ def prepare_map(
     whole = metric.startswith("rank_")
     centred = centred or metric in columns.DERIVED
     fmt = (lambda v: f"{v:+.0f}" if v else "0") if whole else (
-        (lambda v: f"{v:+.1f}") if centred else (lambda v: f"{v:.1f}"))
+        (lambda v: f"{v:+.{classify_mod.decimals(unit)}f}") if centred else (lambda v: f"{v:.1f}"))
     if centred:  # a difference: centred on 0, never tiers or plain quantiles
         scheme_used = "diverging"
-        classes = classify_mod.diverging(joined["value"], k, whole=whole)
+        classes = classify_mod.diverging(joined["value"], k, whole=whole, unit=unit)
         common = ds.meta.get("common", {}).get(metric)
         if whole and common is not None:
             label = t("di_m_rank_common", lang, label=label, n=common)

@@ -70,3 +70,19 @@ def test_model_tab_maps_the_residuals_around_zero(recorded):
 
     html = recorded["downloads"]["md_residual_download"].decode("utf-8")
     assert "残差" in html and "<script src=\"http" not in html  # offline, self-contained
+
+
+def test_a_lag_model_maps_each_citys_spillover(recorded):
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.file_uploader(key="md_upload").set_value(("cov.csv", _covariates(), "text/csv")).run()
+    at.multiselect(key="md_x").set_value(["人均GDP"]).run()
+    at.multiselect(key="md_models").set_value(["sar"]).run()
+    recorded["maps"].clear()
+    at.button(key="md_run").click().run()
+    assert not at.exception, at.exception
+    assert "人均GDP 的逐城市间接（溢出）效应" in " ".join(c.value for c in at.caption)
+    spill = [pm for pm in recorded["maps"] if "间接（溢出）效应" in pm.title]
+    assert spill and "人均GDP" in spill[0].title
+    colors = {row.color for row in spill[0].legend}
+    palette = {c for side in DIVERGING.values() for c in side}
+    assert len((colors & palette) - {"#f5f5f5"}) >= 2  # classed around 0, not lumped into "0"

@@ -42,3 +42,18 @@ def test_bad_requests_say_what_is_allowed(tier_table):
         classify.classify(pd.Series([1.0, 1.0, 1.0]), "quantiles", tier_table, k=5)
     with pytest.raises(ValueError, match="unknown scheme"):
         classify.classify(pd.Series(np.arange(10.0)), "jenks", tier_table, k=3)
+
+
+def test_a_centred_map_of_any_scale_keeps_its_classes():
+    """Small effects (a model's spillover of 0.002) are not all lumped into the zero class."""
+    import pandas as pd
+
+    from dei_geo.maps import classify
+
+    small = pd.Series([-0.0021, -0.0011, -0.0002, 0.0, 0.0004, 0.0013, 0.0024])
+    unit = classify.display_unit(small)
+    assert unit == pytest.approx(1e-5) and classify.decimals(unit) == 5
+    classes = classify.diverging(small, 7, unit=unit)
+    assert len(set(classes.codes)) == 7 and "+0.00240" in classes.labels[-1]
+    assert classify.display_unit(pd.Series([-12.5, 30.1])) == pytest.approx(0.1)  # scores: as before
+    assert len(set(classify.diverging(small, 7).codes)) == 1  # the score rounding would lump them
