@@ -58,7 +58,7 @@ class Covariates:
 
 def split_unit(header) -> tuple[str, str]:
     """``人均GDP(元)`` → (``人均GDP``, ``元``); a header without a unit → (header, "")."""
-    text = places.clean(validate._text(header)).strip()
+    text = places.clean(validate.cell_text(header)).strip()
     found = _UNIT.match(text)
     if found and found.group(1).strip():
         return found.group(1).strip(), found.group(2).strip()
@@ -74,7 +74,7 @@ def number(cell) -> float | None:
         if not math.isfinite(float(cell)):
             raise ValueError(cell)
         return float(cell)
-    text = places.clean(validate._text(cell)).strip()
+    text = places.clean(validate.cell_text(cell)).strip()
     if text.casefold() in validate.MISSING:
         return None
     value = float(re.sub(r"(?<=\d),(?=\d{3}\b)", "", text))
@@ -91,7 +91,7 @@ def read(source, name: str | None = None, sheet: str | None = None) -> Covariate
     data_cols: list[tuple[int, str, str]] = []
     taken: set[str] = set()
     for j, head in enumerate(raw.header):
-        if head is None or not validate._text(head).strip():
+        if head is None or not validate.cell_text(head).strip():
             continue
         found = columns.match(head)
         if found in KEYS and found not in key_col:
@@ -103,19 +103,19 @@ def read(source, name: str | None = None, sheet: str | None = None) -> Covariate
             col, n = f"{base}_{n}", n + 1
         taken.add(col)
         data_cols.append((j, col, unit))
-    resolve = validate._Resolver()
+    resolve = validate.Resolver()
     records, dropped = [], []
     for excel_row, cells in raw.rows:
         def cell(j, cells=cells):
             return cells[j] if j is not None and j < len(cells) else None
 
-        if not any(validate._text(c).strip() for c in cells):
+        if not any(validate.cell_text(c).strip() for c in cells):
             continue
         key_j = key_col.get(columns.ADCODE)
-        if key_j is None or not validate._norm(cell(key_j)):
+        if key_j is None or not validate.normalised(cell(key_j)):
             key_j = key_col.get(columns.CITY, key_j)
-        value = validate._text(cell(key_j)) if key_j is not None else ""
-        if not validate._norm(value):
+        value = validate.cell_text(cell(key_j)) if key_j is not None else ""
+        if not validate.normalised(value):
             dropped.append({"row": excel_row, "value": value, "reason": "city_blank"})
             continue
         adcode, err = resolve(cell(key_j))
@@ -124,9 +124,9 @@ def read(source, name: str | None = None, sheet: str | None = None) -> Covariate
             continue
         rec = {"row": excel_row, "adcode": adcode}
         if columns.YEAR in key_col:
-            rec["year"], code = validate._year(cell(key_col[columns.YEAR]))
+            rec["year"], code = validate.parse_year(cell(key_col[columns.YEAR]))
             if code:
-                dropped.append({"row": excel_row, "value": validate._text(cell(key_col[columns.YEAR])),
+                dropped.append({"row": excel_row, "value": validate.cell_text(cell(key_col[columns.YEAR])),
                                 "reason": code})
                 continue
         for j, col, _ in data_cols:
@@ -146,10 +146,10 @@ def read(source, name: str | None = None, sheet: str | None = None) -> Covariate
             try:
                 values.append(number(c))
             except ValueError:
-                text_columns[col] = (int(row), validate._shown(validate._text(c)))
+                text_columns[col] = (int(row), validate.shown(validate.cell_text(c)))
                 break
         if col in text_columns:
-            table[col] = table[col].map(lambda c: None if c is None else validate._text(c)).astype(object)
+            table[col] = table[col].map(lambda c: None if c is None else validate.cell_text(c)).astype(object)
         else:
             table[col] = pd.Series([v if v is not None else float("nan") for v in values], dtype=float,
                                    index=table.index)

@@ -94,7 +94,8 @@ NOTE_SEVERITY: dict[str, Severity] = {"nul_removed": "warning", "other_sheets": 
 SEVERITY = {"error": "di_level_error", "warning": "di_level_warning", "info": "di_level_info"}
 
 
-def _shown(value):
+def shown(value):
+    """A cell value as quoted in a report: cut to ``SHOWN`` characters."""
     if isinstance(value, str) and len(value) > SHOWN:
         return value[:SHOWN] + "…"
     return value
@@ -125,9 +126,9 @@ class Issue:
     def _fmt(self, lang: Lang) -> dict:
         params = {k: _listed(v, lang) if isinstance(v, list) else v for k, v in self.params.items()}
         if self.code == "report_more":  # the words of the problem it counts, in this language
-            params["example"] = _shown(self.params["example"].why(lang))
+            params["example"] = shown(self.params["example"].why(lang))
         return {"file": self.file, "row": self.row, "column": self.column,
-                "header": _shown(self.header), "value": _shown(self.value), "sheet": self.sheet,
+                "header": shown(self.header), "value": shown(self.value), "sheet": self.sheet,
                 **params}
 
     @property
@@ -183,7 +184,7 @@ class Report:
         """One line per issue with localised column names (file, sheet, row, column, value, why, fix)."""
         keys = ["di_col_file", "di_col_sheet", "di_col_row", "di_col_column", "di_col_value",
                 "di_col_level", "di_col_why", "di_col_fix"]
-        rows = [[i.file, i.sheet or "", i.row, i.cell, "" if i.value is None else _shown(i.value),
+        rows = [[i.file, i.sheet or "", i.row, i.cell, "" if i.value is None else shown(i.value),
                  i.level(lang), i.why(lang), i.fix(lang)] for i in self.issues]
         out = pd.DataFrame(rows, columns=[t(k, lang) for k in keys])
         out[t("di_col_row", lang)] = out[t("di_col_row", lang)].astype("Int64")
@@ -224,7 +225,7 @@ class Report:
             "counts": {code: n for (code, _), n in sorted(self.counts.items())},
             "listed_per_code": limits.REPORT_PER_CODE,
             "issues": [{"severity": i.severity, "code": i.code, "sheet": i.sheet, "row": i.row,
-                        "column": i.column, "header": _shown(i.header), "value": _shown(i.value),
+                        "column": i.column, "header": shown(i.header), "value": shown(i.value),
                         "why": i.why(lang), "fix": i.fix(lang)} for i in self.issues],
         }
 
@@ -287,7 +288,8 @@ def _empty_table() -> pd.DataFrame:
                          "city": pd.Series(dtype=object)})
 
 
-def _text(cell) -> str:
+def cell_text(cell) -> str:
+    """A cell as text (an integral float without its ".0"); "" for an empty cell."""
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -295,10 +297,11 @@ def _text(cell) -> str:
     return str(cell)
 
 
-def _norm(cell) -> str:
+def normalised(cell) -> str:
+    """A cell as a person reads it (``places.clean``); "" for an empty cell."""
     if type(cell) is str and len(cell) < 32:  # a CSV cell: the same texts recur, clean each once
         return _norm_text(cell)
-    return "" if cell is None else places.clean(_text(cell))
+    return "" if cell is None else places.clean(cell_text(cell))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -326,7 +329,7 @@ def _number_any(cell) -> tuple[float | None, str | None]:
     if isinstance(cell, (int, float)):
         value = float(cell)
     else:
-        text = _norm(cell)
+        text = normalised(cell)
         if text.casefold() in MISSING:
             return None, None
         if "_" in text:
@@ -427,7 +430,7 @@ class _Scores:
     def header(self, j: int) -> str:
         """The header of column ``j`` as text."""
         if j not in self._headers:
-            self._headers[j] = _text(self._header[j])
+            self._headers[j] = cell_text(self._header[j])
         return self._headers[j]
 
     def values(self, m: int, rows: list[int]) -> np.ndarray:
@@ -436,8 +439,9 @@ class _Scores:
         return values[index[rows]]
 
 
-def _year(cell) -> tuple[int | None, str | None]:
-    text = _norm(cell)
+def parse_year(cell) -> tuple[int | None, str | None]:
+    """(year, None) for a plausible year cell (2023, "2023年", 2023.0), else (None, problem code)."""
+    text = normalised(cell)
     if not text:
         return None, "year_blank"
     found = re.fullmatch(r"(\d{4})(?:\.0+)?年?", text)
@@ -446,7 +450,7 @@ def _year(cell) -> tuple[int | None, str | None]:
     return int(found.group(1)), None
 
 
-class _Resolver:
+class Resolver:
     """Cached ``places.resolve`` of a cell: (adcode, None) or (None, (code, params))."""
 
     def __init__(self):
@@ -456,7 +460,7 @@ class _Resolver:
     def __call__(self, cell) -> tuple[int | None, tuple | None]:
         if type(cell) is str and cell in self.written:
             return self.written[cell]
-        key = _norm(cell)
+        key = normalised(cell)
         if key not in self.cache:
             self.cache[key] = self._resolve(key)
         if type(cell) is str:
@@ -492,7 +496,7 @@ def _header_issues(raw: loader.RawTable) -> tuple[dict[int, str], list[Issue], I
             issues.append(Issue("formula_no_value", column=letter, value=str(head), row=raw.header_row,
                                 severity="warning", **base))
             continue
-        head = _text(head)
+        head = cell_text(head)
         found = columns.match(head)
         if found is None:
             issues.append(Issue("unknown_column", column=letter, header=head, row=raw.header_row,
@@ -501,7 +505,7 @@ def _header_issues(raw: loader.RawTable) -> tuple[dict[int, str], list[Issue], I
             first = next(k for k, v in fields.items() if v == found)
             fatal = Issue("duplicate_column", column=letter, header=head, row=raw.header_row,
                           params={"other_column": raw.letter(first),
-                                  "other_header": _text(raw.header[first]),
+                                  "other_header": cell_text(raw.header[first]),
                                   "field": _field_label(found)}, **base)
             return fields, issues, fatal
         elif found in columns.INFO:
@@ -548,13 +552,13 @@ def _check(raw: loader.RawTable) -> Report:
     for issue in [*_file_notes(raw), *header_issues, *([fatal] if fatal else [])]:
         listing.add(issue)
     meta = {"sheet": raw.sheet, "encoding": raw.encoding, "header_row": raw.header_row,
-            "columns": {f: _text(raw.header[k]) for k, f in fields.items()}, "sheets": list(raw.sheets)}
+            "columns": {f: cell_text(raw.header[k]) for k, f in fields.items()}, "sheets": list(raw.sheets)}
     if fatal:
         return Report(raw.file, listing.issues(), _empty_table(), pd.DataFrame({"row": []}),
                       counts=dict(listing.counts), **meta)
     col = {f: k for k, f in fields.items()}
     metrics = [(col[m], m) for m in columns.metrics() if m in col]
-    resolver = _Resolver()
+    resolver = Resolver()
     rows = [(excel_row, cells) for excel_row, cells in raw.rows if _has_data(cells, fields)]
     text = raw.encoding is not None  # a CSV: every cell a string, no formula
     scores = _Scores([cells for _, cells in rows], metrics, col, text, raw.header)
@@ -603,7 +607,7 @@ def _has_data(cells, fields) -> bool:
 def _unread_formulas(raw: loader.RawTable, fields: dict[int, str]):
     """Warnings for formulas without a value in the columns that are not imported."""
     return (Issue("formula_no_value", raw.file, row=excel_row, column=raw.letter(j),
-                  header=_text(raw.header[j]) if j < len(raw.header) else None, value=str(c),
+                  header=cell_text(raw.header[j]) if j < len(raw.header) else None, value=str(c),
                   severity="warning", sheet=raw.sheet)
             for excel_row, cells in raw.rows for j, c in enumerate(cells)
             if isinstance(c, loader.Formula) and j not in fields)
@@ -626,7 +630,7 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver, listing, scores, r
             problems.append(code)
             return
         problems.append(Issue(code, raw.file, row=excel_row, column=scores.letter(j),
-                              header=scores.header(j), value=_text(cell(j)),
+                              header=scores.header(j), value=cell_text(cell(j)),
                               params=params or _NO_PARAMS, sheet=raw.sheet))
 
     if excel_row in raw.lines:  # read from several text lines: a stray quote may have swallowed some
@@ -642,10 +646,10 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver, listing, scores, r
         problem("formula_no_value", j)
     record: dict = {"row": excel_row}
     adcode_j, city_j = col.get(columns.ADCODE), col.get(columns.CITY)
-    key_j = adcode_j if _norm(cell(adcode_j)) else city_j
+    key_j = adcode_j if normalised(cell(adcode_j)) else city_j
     if key_j in formulas:
         pass  # reported above
-    elif key_j is None or not _norm(cell(key_j)):
+    elif key_j is None or not normalised(cell(key_j)):
         problem("city_blank", city_j if city_j is not None else adcode_j)
     else:
         adcode, err = resolver(cell(key_j))
@@ -653,12 +657,12 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver, listing, scores, r
             problem(err[0], key_j, **err[1])
         else:
             record["adcode"] = adcode
-            if (city_j not in (None, key_j, *formulas) and _norm(cell(city_j))
+            if (city_j not in (None, key_j, *formulas) and normalised(cell(city_j))
                     and resolver(cell(city_j))[0] != adcode):
                 problem("adcode_city_mismatch", city_j, adcode=adcode,
                         adcode_name=places.display_name(adcode))
     if columns.YEAR in col and col[columns.YEAR] not in formulas:
-        record["year"], code = _year(cell(col[columns.YEAR]))
+        record["year"], code = parse_year(cell(col[columns.YEAR]))
         if code:
             problem(code, col[columns.YEAR])
     counted: dict[str, int] = {}
@@ -671,7 +675,7 @@ def _check_row(raw, excel_row, cells, col, metrics, resolver, listing, scores, r
         problem(_SCORE_CODES[codes[m]], metrics[m][0])
         left[codes[m] - 1] -= 1
     if metrics and scores.blank[r]:  # a city with no value at all: reported, not kept
-        problem("no_value", metrics[0][0], columns=[_text(raw.header[j]) for j, _ in metrics])
+        problem("no_value", metrics[0][0], columns=[cell_text(raw.header[j]) for j, _ in metrics])
         if isinstance(problems[-1], Issue):  # a warning: the row is listed, not imported, not an error
             problems[-1] = replace(problems[-1], severity="warning")
     return record, problems, counted
@@ -713,8 +717,8 @@ def _flag_duplicates(candidates, raw, col):
         for n in members:
             excel_row, cells = candidates[n][:2]
             found.append((n, Issue("duplicate_city", row=excel_row, column=raw.letter(j),
-                                   header=_text(raw.header[j]),
-                                   value=_text(cells[j] if j < len(cells) else None),
+                                   header=cell_text(raw.header[j]),
+                                   value=cell_text(cells[j] if j < len(cells) else None),
                                    params=params, file=raw.file, sheet=raw.sheet)))
     found.sort(key=lambda pair: pair[0])  # in the order of the file
     return found
@@ -724,7 +728,7 @@ def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]], text: bool = F
     width = max([len(raw.header), *(len(c) for _, c in rows)])
     names, seen = [], set()
     for j in range(width):
-        head = _text(raw.header[j]) if j < len(raw.header) else ""
+        head = cell_text(raw.header[j]) if j < len(raw.header) else ""
         name = head.strip() or raw.letter(j)
         while name in seen or name == "row":
             name = f"{name} ({raw.letter(j)})"
@@ -739,6 +743,6 @@ def _rejected(raw: loader.RawTable, rows: list[tuple[int, list]], text: bool = F
         elif text:
             found = [c[j] if j < len(c) else "" for c in cells]
         else:
-            found = [_text(c[j]) if j < len(c) else "" for c in cells]
+            found = [cell_text(c[j]) if j < len(c) else "" for c in cells]
         data[name] = pd.Series(found) if found else found
     return pd.DataFrame(data)
