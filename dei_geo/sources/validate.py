@@ -535,14 +535,14 @@ def _file_notes(raw: loader.RawTable) -> list[Issue]:
 
 def check(raw: loader.RawTable) -> Report:
     """Check every row of a ``RawTable``; see the module docstring."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()  # another check may have paused it: leave that to it
     # the rows make hundreds of thousands of small objects (issues, lists), none in a cycle: the
     # cyclic collector would walk all of them again and again (≈ 20 % of the time of a dense file)
     gc.disable()
     try:
         return _check(raw)
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
