@@ -134,10 +134,3 @@ def fingerprint(ds: Dataset) -> str:
     """A hash of the dataset's numbers (the same scores give the same fingerprint)."""
     values = pd.util.hash_pandas_object(ds.scores.select_dtypes("number"), index=True)
     return f"{int(values.sum()) & (2**64 - 1):016x}"
-
-
-def tier_summary(ds: Dataset) -> pd.DataFrame:
-    """Per tier: count and mean of the printed rows beside the counts and means the source reports."""
-    got = ds.printed.groupby("tier", observed=False)["score"].agg(count="size", mean="mean")
-    cols = ["tier", "name_zh", "count", "count_reported", "mean", "mean_reported"]
-    return ds.tiers.join(got, on="tier")[cols]

@@ -58,3 +58,25 @@ def test_every_place_shows_the_same_figure_with_its_basis(ds, figs, capsys):
     out = capsys.readouterr().out
     assert national_words.summary(figs, "zh") in out
     assert "地图单元 254 个" in out and "印刷 256 行" in out and "报告所述参评 257 个" in out
+
+
+# --- tiers (附录02 p.53, means p.14) ------------------------------------------------------------
+
+def test_tier_counts_printed_vs_reported(ds):
+    figs = national.figures(ds)
+    printed, reported = figs[national.PRINTED].tiers, figs[national.REPORTED].tiers
+    assert list(printed.values()) == [6, 56, 84, 98, 12]
+    assert list(reported.values()) == [6, 56, 84, 99, 12]
+    assert sum(reported.values()) == ds.meta["evaluated_cities"]
+
+
+def test_tier_means_match_reported_to_one_decimal(ds):
+    figs = national.figures(ds)
+    assert list(figs[national.REPORTED].tier_means.values()) == [91.5, 72.2, 57.0, 44.0, 39.1]
+    assert [round(m, 1) for m in figs[national.PRINTED].tier_means.values()] == [91.5, 72.2, 57.0, 43.9, 39.1]
+    # 三线 matches once the unprinted rank-166 city (scored between its neighbours) is the 99th.
+    t4 = ds.printed.loc[ds.printed["tier"] == "t4", "score"]
+    neighbours = ds.printed.set_index("rank").loc[[167, 165], "score"]
+    assert list(neighbours) == [46.7, 47.0]
+    for missing in neighbours:
+        assert round((t4.sum() + missing) / (len(t4) + 1), 1) == 44.0

@@ -5,7 +5,7 @@ import pytest
 
 from dei_geo.core.places import resolve
 from dei_geo.core.tiers import classify
-from dei_geo.sources.datasets import Dataset, one_row_per_city, tier_summary
+from dei_geo.sources.datasets import Dataset, one_row_per_city
 
 # --- overall ranking (p.14–16) ---------------------------------------------------------------
 
@@ -39,27 +39,6 @@ def test_bozhou_is_kept_twice_and_flagged(ds):
     assert list(zip(rows["rank"], rows["score"])) == [(163, 47.4), (203, 42.7)]
     assert rows["note"].str.contains("printed twice").all()
     assert (ds.printed.loc[ds.printed["city"] != "亳州", "note"] == "").all()
-
-
-# --- tiers (附录02 p.53, means p.14) ------------------------------------------------------------
-
-def test_tier_counts_printed_vs_reported(ds):
-    s = tier_summary(ds).set_index("tier")
-    assert list(s["count"]) == [6, 56, 84, 98, 12]
-    assert list(s["count_reported"]) == [6, 56, 84, 99, 12]
-    assert s["count_reported"].sum() == ds.meta["evaluated_cities"]
-
-
-def test_tier_means_match_reported_to_one_decimal(ds):
-    s = tier_summary(ds).set_index("tier")
-    assert list(s["mean_reported"]) == [91.5, 72.2, 57.0, 44.0, 39.1]
-    assert list(s["mean"].round(1)) == [91.5, 72.2, 57.0, 43.9, 39.1]
-    # 三线 matches once the unprinted rank-166 city (scored between its neighbours) is the 99th.
-    t4 = ds.printed.loc[ds.printed["tier"] == "t4", "score"]
-    neighbours = ds.printed.set_index("rank").loc[[167, 165], "score"]
-    assert list(neighbours) == [46.7, 47.0]
-    for missing in neighbours:
-        assert round((t4.sum() + missing) / (len(t4) + 1), 1) == 44.0
 
 
 # --- pillars --------------------------------------------------------------------------------
