@@ -1,4 +1,8 @@
-"""The ``dei-geo`` command line: build derived data, export maps."""
+"""The ``dei-geo`` command line: build derived data, export maps.
+
+Commands added later live in modules beside this one, each with ``register(sub)`` (its
+subparser, ``set_defaults(func=…)``); ``COMMANDS`` lists them.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from dei_geo.core import i18n, theme  # light: defaults and choices come from th
 if TYPE_CHECKING:  # annotations only: the data and map modules load when a command runs
     from dei_geo.maps.web import PreparedMap
     from dei_geo.sources.datasets import Dataset
+
+COMMANDS: tuple = ()  # modules of this package with register(sub): one command each
 
 OUTPUT_FORMATS = ("text", "json")  # --format of profile, validate, regions and spillover
 
@@ -669,6 +675,8 @@ def parser() -> argparse.ArgumentParser:
     mod.add_argument("--out", default=None, help="also write the tables: .csv (the main table) or .xlsx (all)")
     mod.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     mod.set_defaults(func=_cmd_model)
+    for command in COMMANDS:
+        command.register(sub)
     return p
 
 
@@ -681,7 +689,3 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as err:
         print(printable(f"dei-geo {args.command}: {err}"), file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
