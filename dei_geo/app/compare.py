@@ -17,16 +17,31 @@ KEY = "compare_cities"
 
 
 def _options(ctx: Ctx) -> tuple[list[int], dict[int, str]]:
-    """Every unit, scored cities first in rank order; labels ``杭州（浙江省）``."""
+    """Every unit, scored cities first in rank order; labels with the pinyin in both languages
+    (``杭州 hangzhou（浙江省）``, ``Hangzhou 杭州 (浙江省)``), so typing either filters."""
     table = places.load_places().merge(ctx.ds.scores[["adcode", "rank"]], on="adcode", how="left")
     table = table.sort_values(["rank", "adcode"], na_position="last")
-    zh = ctx.lang == "zh"  # English adds the pinyin
     labels = {
         int(r.adcode): t("paren", ctx.lang, note=r.province,
-                         text=r.short_name if zh else f"{r.short_name} {r.pinyin.title()}")
+                         text=t("compare_name", ctx.lang, name=r.short_name, pinyin=r.pinyin.title()))
         for r in table.itertuples()
     }
     return list(labels), labels
+
+
+def _add(adcode: int) -> None:
+    picked = [a for a in st.session_state.get(KEY, []) if a != adcode]
+    st.session_state[KEY] = [*picked, adcode][-compare.MAX_CITIES:]
+
+
+def add_button(adcode: int, lang: Lang) -> None:
+    """"Add to comparison" for the card's city (the oldest pick leaves when five are chosen)."""
+    picked = st.session_state.get(KEY, [])
+    if adcode in picked:
+        st.caption(t("compare_in", lang, n=len(picked), max=compare.MAX_CITIES))
+    else:
+        st.button(t("compare_add", lang, n=len(picked), max=compare.MAX_CITIES), key="compare_add",
+                  on_click=_add, args=(adcode,))
 
 
 def _chart(frame, lang: Lang) -> alt.Chart:

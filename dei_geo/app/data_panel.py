@@ -4,6 +4,9 @@
 every pillar/indicator present or computed, ``rank``/``tier``, and when available ``shift`` /
 ``rank_shift`` (edited vs published weights) and ``change`` / ``rank_change`` (vs ``ctx.ds``).
 ``columns.available(ds.scores, lang)`` lists what can be mapped.
+
+The file in use and the dataset built from it stay in session state (``UPLOAD``, ``DATASET``)
+when the user goes to another page: the map shows it until the file is removed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ TEMPLATE_LEVEL = {"overall": "di_tpl_level_overall", "pillars": "di_tpl_level_pi
                   "indicators": "di_tpl_level_indicators"}  # template.LEVELS
 MISSING_RULE = {"report": "di_missing_report", "zero": "di_missing_zero",
                 "renormalise": "di_missing_renormalise"}  # index.MISSING
+UPLOAD = "di_upload"        # (name, bytes) of the file in use
+DATASET = "di_dataset"     # the Dataset built from it (read by ``current``)
+SHOW_USER = "di_show_user"  # the map page's switch between the upload and the report
+KEPT = ("di_sheet", "di_year", "di_missing", "di_tpl_level", SHOW_USER,
+        *(f"di_w_{p}" for p in columns.pillars()))  # widget state kept across pages
 GAP_EFFECT = {"not_computed": "di_effect_not_computed", "as_zero": "di_effect_as_zero",
               "renormalised": "di_effect_renormalised", "kept": "di_effect_kept"}  # Result.gaps["effect"]
 
@@ -163,16 +171,41 @@ def prepared(ds: Dataset, metric: str, scheme: Scheme, k: int, lang: Lang) -> we
     return _prepared(state.dataset_key(ds), ds, metric, scheme, k, lang, columns.label(metric, lang))
 
 
+def current() -> Dataset | None:
+    """The dataset built from the file in use, or None."""
+    return st.session_state.get(DATASET)
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("di_file")
+    st.session_state[UPLOAD] = None if upload is None else (upload.name, upload.getvalue())
+    st.session_state[SHOW_USER] = upload is not None  # a new upload is shown on the map
+    st.session_state[DATASET] = None
+
+
+def _remove() -> None:
+    st.session_state[UPLOAD] = st.session_state[DATASET] = None
+
+
 def render(ctx: Ctx) -> Dataset | None:
-    """The whole panel; returns the dataset built from the upload, or None."""
+    """The whole panel; returns the dataset built from the upload, or None (also kept: ``current``)."""
+    ds = _render(ctx)
+    st.session_state[DATASET] = ds
+    return ds
+
+
+def _render(ctx: Ctx) -> Dataset | None:
     lang = ctx.lang
     st.subheader(t("di_title", lang))
     _templates(lang)
-    upload = st.file_uploader(t("di_upload", lang), type=["csv", "xlsx", "txt", "tsv"],
-                              help=t("di_upload_help", lang), key="di_file")
-    if upload is None:
+    st.file_uploader(t("di_upload", lang), type=["csv", "xlsx", "txt", "tsv"],
+                     help=t("di_upload_help", lang), key="di_file", on_change=_on_upload)
+    if not st.session_state.get(UPLOAD):
         return None
-    data, name = upload.getvalue(), upload.name
+    name, data = st.session_state[UPLOAD]
+    if st.session_state.get("di_file") is None:  # back from another page: the file is still in use
+        st.caption(t("di_in_use", lang, name=plain(name)))
+        st.button(t("di_remove", lang), on_click=_remove, key="di_remove")
     report = _validated(data, name, None)  # one read: the report carries the sheet names too
     if len(report.sheets) > 1:
         sheet = st.selectbox(t("di_sheet", lang), [None, *report.sheets], key="di_sheet",

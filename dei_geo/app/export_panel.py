@@ -1,15 +1,22 @@
-"""Downloads: the current map as a print map (PNG 300 dpi, SVG) and the tables (CSV, XLSX)."""
+"""The export page: the map on screen as offline HTML, print PNG (300 dpi) and SVG with one set of
+options (title, selected city, scope), and every table (CSV, XLSX)."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pandas as pd
 import streamlit as st
 
-from dei_geo.app import state, tables
-from dei_geo.app.state import Ctx
+from dei_geo.analysis import compare
+from dei_geo.app import compare as compare_panel
+from dei_geo.app import map_page, regions_panel, selected, tables
+from dei_geo.app.state import Ctx, View
+from dei_geo.app.text import LAYER_LABEL
 from dei_geo.core import places, tabular
 from dei_geo.core.i18n import t
-from dei_geo.maps import print_map, web
+from dei_geo.maps import export, overlays, print_map, selection, web
+from dei_geo.wording import compare as compare_words
 
 
 def _scopes(ctx: Ctx) -> dict[str, print_map.View]:
@@ -22,24 +29,43 @@ def _scopes(ctx: Ctx) -> dict[str, print_map.View]:
     return scopes
 
 
-def _map_downloads(ctx: Ctx, prepared: web.PreparedMap) -> None:
+def _map_downloads(v: View, prepared: web.PreparedMap) -> None:
+    """One set of options (title, the selected city, the print scope) for HTML, PNG and SVG."""
+    ctx, lang = v.shown, v.shown.lang
+    city = selected.current()
+    title = st.text_input(t("export_title", lang), value=prepared.title, key="export_title",
+                          max_chars=200, help=t("export_title_help", lang)) or prepared.title
+    outline = city is not None and st.checkbox(
+        t("export_city", lang, city=places.display_name(city)), value=True, key="export_city")
+    prepared = dataclasses.replace(prepared, title=title)
+    mark = city if outline else None
+    layers = map_page.layers(v)
+    stem = f"dei_{ctx.metric}_{ctx.scheme}_{lang}"
+    html, png, svg = st.columns(3)
+    html.download_button(  # built on click, like the print maps: nothing is sent before it is asked for
+        t("download_html", lang), file_name=f"{stem}.html", mime="text/html", on_click="ignore",
+        key="export_html", data=lambda: export.to_html(prepared, lambda: overlays.build(layers, show=v.layers) + (
+            [selection.highlight(prepared.cities, mark)] if mark else [])).encode("utf-8"))
+    names = [t(LAYER_LABEL[key], lang) for key in v.layers]
+    st.caption(t("export_html_includes", lang, layers=t("list_sep", lang).join(names) or t("export_none", lang)))
     try:
         print_map.cjk_family()
     except print_map.CJKFontMissing as err:
-        st.warning(t("print_font_missing", ctx.lang, error=err))
+        st.warning(t("print_font_missing", lang, error=err))
         return
     scopes = _scopes(ctx)
-    name = st.selectbox(t("print_scope", ctx.lang), list(scopes), key="export_scope")
+    name = st.selectbox(t("print_scope", lang), list(scopes), key="export_scope")
     view = scopes[name]
-    stem = f"dei_{ctx.metric}_{ctx.scheme}_{ctx.lang}" + (f"_{view.name}" if view.name else "")
-    png, svg = st.columns(2)
+    stem += f"_{view.name}" if view.name else ""
     # rendered on click, on Streamlit's download thread (a national PNG takes about a second)
     png.download_button(
-        t("download_png", ctx.lang), data=lambda: print_map.render(prepared, view, "png"),
-        file_name=f"{stem}.png", mime="image/png", on_click="ignore", key="export_png")
+        t("download_png", lang), file_name=f"{stem}.png", mime="image/png", on_click="ignore", key="export_png",
+        data=lambda: print_map.to_bytes(print_map.figure(prepared, view, title, highlight=mark), "png"))
     svg.download_button(
-        t("download_svg", ctx.lang), data=lambda: print_map.render(prepared, view, "svg"),
-        file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore", key="export_svg")
+        t("download_svg", lang), file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore",
+        key="export_svg",
+        data=lambda: print_map.to_bytes(print_map.figure(prepared, view, title, highlight=mark), "svg"))
+    st.caption(t("export_print_includes", lang))
 
 
 def _table_downloads(ctx: Ctx, named: dict[str, pd.DataFrame]) -> None:
@@ -54,14 +80,17 @@ def _table_downloads(ctx: Ctx, named: dict[str, pd.DataFrame]) -> None:
         on_click="ignore", key="export_xlsx")
 
 
-def render(ctx: Ctx, prepared: web.PreparedMap | None = None,
-           extra_tables: dict[str, pd.DataFrame] | None = None) -> None:
-    """Export section. ``prepared``: the map on screen (default: the context's national map);
-    ``extra_tables``: more tables to offer (region statistics, a comparison), keyed by title."""
-    st.subheader(t("export_heading", ctx.lang))
-    if prepared is None:
-        prepared = state.prepared(ctx.scheme, ctx.k, ctx.lang, ctx.metric)
-    _map_downloads(ctx, prepared)
-    named = {t("ranking", ctx.lang): tables.ranking(ctx.ds, ctx.lang),
-             t("tier_summary", ctx.lang): tables.tiers(ctx.ds, ctx.lang), **(extra_tables or {})}
-    _table_downloads(ctx, named)
+def page(v: View) -> None:
+    """The export page: the map on screen (sidebar choices) and the tables."""
+    lang = v.shown.lang
+    st.header(t("export_heading", lang))
+    st.subheader(t("export_map", lang))
+    _map_downloads(v, map_page.map_with_fallback(v))
+    st.subheader(t("export_tables", lang))
+    named = {t("ranking", lang): tables.ranking(v.report.ds, lang),
+             t("tier_summary", lang): tables.tiers(v.report.ds, lang),
+             t("reg_table_title", lang): regions_panel.display_table(v.shown)}
+    picked = st.session_state.get(compare_panel.KEY, [])
+    if len(picked) >= compare.MIN_CITIES:
+        named[t("compare", lang)] = compare_words.table(compare.cards(v.report.ds, picked, lang), lang)
+    _table_downloads(v.report, named)

@@ -6,18 +6,21 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dei_geo import briefs
 from dei_geo.analysis import national
 from dei_geo.analysis.profile import city_profile
 from dei_geo.app import state
 from dei_geo.app.state import Ctx
+from dei_geo.core import places
 from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import BAR_COLOR, CHART_CONTEXT
 from dei_geo.maps import overlays
 from dei_geo.wording import national as national_words
 from dei_geo.wording import spatial as spatial_words
-from dei_geo.wording.profile import region_lines, score_label
+from dei_geo.wording.profile import method, region_lines, score_label
 
 CITY_COLOR, CONTEXT_COLOR = BAR_COLOR, CHART_CONTEXT  # the city; its province and the nation
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def _chart(card: dict, lang: Lang) -> alt.Chart:
@@ -109,12 +112,12 @@ def _surroundings(card: dict, lang: Lang) -> None:
             st.markdown(t("profile_neighbour_mean_n", lang, mean=mean, n=nb["n_scored"]))
     else:
         st.markdown(t("profile_no_neighbours", lang))
-    st.caption(nb["method"])
+    st.caption(method(nb["method"], lang))
     near = card["nearest_top_tier"]
     if near:
         st.markdown(t("profile_nearest_text", lang, city=near["short_name"],
                       km=f"{near['distance_km']:,.0f}"))
-        st.caption(near["method"])
+        st.caption(method(near["method"], lang))
 
 
 def _regions(spatial_card: dict, lang: Lang) -> None:
@@ -132,11 +135,23 @@ def _regions(spatial_card: dict, lang: Lang) -> None:
             st.caption(t("sp_card_cutoffs", lang, lisa=said["cutoff_lisa"], gi=said["cutoff_gi"]))
 
 
+def brief_buttons(adcode: int, lang: Lang) -> None:
+    """"生成城市简报": the city's one-page brief (PDF, A4) or slides (PPTX), built on click."""
+    stem = t("brief_file", lang, city=places.display_name(adcode))
+    pdf, pptx = st.columns(2)
+    for column, fmt, mime in ((pdf, "pdf", "application/pdf"), (pptx, "pptx", PPTX_MIME)):
+        column.download_button(
+            t("brief_button", lang, fmt=fmt.upper()), file_name=f"{stem}.{fmt}", mime=mime,
+            data=lambda fmt=fmt: briefs.build(adcode, fmt, lang), on_click="ignore",
+            key=f"brief_{fmt}")
+
+
 def render(ctx: Ctx, adcode: int) -> None:
     """The card of ``adcode`` (any of the 370 units)."""
     lang = ctx.lang
     card = city_profile(ctx.ds, adcode, lang)
-    st.subheader(t("profile_heading", lang, short=card["short_name"], name=card["name"]))
+    st.subheader(t("profile_heading", lang, short=card["short_name"], name=card["name"],
+                   pinyin=card["pinyin"].title()))
     st.caption(" · ".join([card["province"], card["kind"], str(card["adcode"])]))
     _headline(card, ctx.ds.label, lang)
     _percentiles(card, lang)

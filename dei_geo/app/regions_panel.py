@@ -172,6 +172,12 @@ def _decay_text(fit: dict, lang: Lang) -> str:
     return text + t("sentence_join", lang) + fade
 
 
+def display_table(ctx: Ctx) -> pd.DataFrame:
+    """The region table as the page shows it (without the distance rule), for the export page."""
+    table, _, _ = _tables(state.dataset_key(ctx.ds), ctx.ds, None)
+    return _region_display(table, ctx.ds, ctx.lang)
+
+
 def render(ctx: Ctx) -> pd.DataFrame:
     """The tab; returns the region table as displayed (for the export tab)."""
     lang, ds = ctx.lang, ctx.ds

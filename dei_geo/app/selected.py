@@ -1,7 +1,8 @@
-"""The selected city: one adcode in session state, mirrored in the URL (``?city=330100``).
+"""The selected city: one adcode in session state, mirrored in the URL (``?city=330100``, ``view``).
 
-Three ways in, all through ``select``: a click on the map (``on_map_click``), the search box,
-and a link. Panels read it with ``current()``; it survives switching language or classification.
+Four ways in: a click on the map (``on_map_click``), the search box, a link (``view.restore``)
+and the buttons of other pages (ranking, comparison). Pages read it with ``current()``; it
+survives switching language, classification or page.
 """
 
 from __future__ import annotations
@@ -10,17 +11,17 @@ from functools import lru_cache
 
 import streamlit as st
 
+from dei_geo.app import view
 from dei_geo.app.text import plain
 from dei_geo.core import places, search
 from dei_geo.core.i18n import Lang, t
 from dei_geo.maps import selection
 from dei_geo.sources import limits
 
-KEY = "selected_city"      # the adcode, or None
-PARAM = "city"             # query parameter
-MAP_KEY = "map"            # st_folium key in streamlit_app.py
+KEY = view.CITY            # the adcode, or None
+MAP_KEY = "map"            # st_folium key (map_page)
 SEARCH_KEY = "city_search"
-MATCH_KEY = "city_search_match"  # the last search that did not name exactly one city
+MATCH_KEY = view.CITY_MATCH  # the last search that did not name exactly one city
 SEARCH_SAID = {"ambiguous": "search_ambiguous", "prefix": "search_prefix",
                "unknown": "search_unknown"}  # search.Match.status (with candidates) → catalogue key
 
@@ -37,35 +38,13 @@ def current() -> int | None:
 def select(adcode: int) -> None:
     st.session_state[KEY] = int(adcode)
     st.session_state[MATCH_KEY] = None
-    st.query_params[PARAM] = str(int(adcode))
+    view.publish()
 
 
 def clear() -> None:
     st.session_state[KEY] = None
     st.session_state[MATCH_KEY] = None
-    if PARAM in st.query_params:
-        del st.query_params[PARAM]
-
-
-def init(lang: Lang) -> None:
-    """Once per session: take the city from the link (anything the search box accepts)."""
-    if KEY in st.session_state:
-        return
-    raw = str(st.query_params.get(PARAM) or "")
-    clear()
-    if len(raw) > limits.MAX_QUERY_CHARS:  # no name is this long: not searched, echoed in part
-        st.warning(t("url_unknown", lang, query=plain(limits.echo(places.clean(raw[:limits.ECHO_CHARS * 2])))))
-        return
-    raw = places.clean(raw)
-    if not raw:
-        return
-    match = search.find(raw)
-    if match.adcode is not None:
-        select(match.adcode)
-    elif match.candidates:  # ambiguous or misspelt: offer the choices under the search box
-        st.session_state[MATCH_KEY] = match
-    else:
-        st.warning(t("url_unknown", lang, query=plain(limits.echo(raw))))
+    view.publish()
 
 
 def on_map_click() -> None:
@@ -103,7 +82,8 @@ def search_box(lang: Lang) -> None:
                 st.button(_label(adcode), key=f"pick_{adcode}", on_click=select, args=(adcode,))
         else:
             st.warning(t("search_nothing", lang, query=plain(limits.echo(match.query))))
-    adcode = current()
-    if adcode is not None:
-        st.caption(t("selected", lang, city=places.display_name(adcode)))
-        st.button(t("clear_selection", lang), key="clear_city", on_click=clear)
+
+
+def clear_button(lang: Lang) -> None:
+    """Back to the overview (and the national view of the map)."""
+    st.button(t("clear_selection", lang), key="clear_city", on_click=clear)

@@ -1,4 +1,4 @@
-"""What every panel needs: the language, the dataset shown, and cached expensive calls."""
+"""What every page needs: the language, the datasets, the view chosen, and cached expensive calls."""
 
 from __future__ import annotations
 
@@ -27,7 +27,29 @@ class Ctx:
     # weights, k, α, multiple-testing correction
 
 
-SPATIAL_KEYS = ("sp_weights", "sp_k", "sp_alpha", "sp_correction")  # the regions tab's widgets
+SPATIAL_KEYS = ("sp_weights", "sp_k", "sp_alpha", "sp_correction")  # the regions page's widgets
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar chose, for the page being shown (``main.run`` sets it every run)."""
+
+    report: Ctx          # the report's own data (city card, ranking, comparison, regions)
+    shown: Ctx           # the data on the map: an upload when it is shown, else the report
+    layers: tuple[str, ...] = ()  # switchable region layers turned on
+    user: Dataset | None = None   # the scored upload, shown or not
+
+
+VIEW_KEY = "_view"
+
+
+def set_view(view: View) -> None:
+    st.session_state[VIEW_KEY] = view
+
+
+def view() -> View:
+    """The view ``main.run`` chose for this run."""
+    return st.session_state[VIEW_KEY]
 
 
 def spatial_settings() -> tuple[str, int, float, str]:
@@ -46,11 +68,10 @@ def bundled() -> Dataset:
     return datasets.load_dei_2023()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def prepared(scheme: Scheme, k: int, lang: Lang, metric: str = "score") -> web.PreparedMap:
+    """The report's map, shared by every session (read-only: never copied per session)."""
     return web.prepare_map(bundled(), metric=metric, scheme=scheme, k=k, lang=lang)
-
-
 
 
 def dataset_key(ds: Dataset) -> tuple:
@@ -72,7 +93,10 @@ def layer_data(key: tuple, _ds: Dataset, lang: Lang, settings: tuple = Ctx.spati
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def spatial_card(key: tuple, _ds: Dataset, adcode: int, settings: tuple = Ctx.spatial) -> dict:
-    """The city's regions and its LISA / Gi* class codes with the spatial ``settings``."""
+    """The city's regions and its LISA / Gi* class codes with the spatial ``settings`` (with the
+    default settings, the bundled data's stored classes: no permutations on a first click)."""
+    if settings == Ctx.spatial:
+        return spatial.city_card(_ds, adcode)
     return spatial.city_card(_ds, adcode, _spillover(key, _ds, settings))
 
 

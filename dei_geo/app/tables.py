@@ -14,25 +14,49 @@ def _tier_names(ds: Dataset, lang: Lang) -> dict:
     return dict(zip(ds.tiers["tier"], ds.tiers["name_zh" if lang == "zh" else "name_en"]))
 
 
-def ranking(ds: Dataset, lang: Lang = "zh") -> pd.DataFrame:
-    """Every printed row, in rank order, with province and tier (亳州's two rows both kept)."""
-    info = places.load_places()[["adcode", "province"]]
+def ranking_rows(ds: Dataset, lang: Lang = "zh", gaps: bool = False) -> pd.DataFrame:
+    """Every printed row in rank order (亳州's two rows both kept): adcode, rank, city, province,
+    score, tier_name, note, gap. ``gaps``: a marked row (``gap`` True) where the report prints no
+    rank (166), saying so."""
+    info = places.load_places()[["adcode", "province", "pinyin"]]
     rows = ds.printed.merge(info, on="adcode", how="left")
+    rows["city"] = [t("place_label", lang, name=c, pinyin=str(p).title()) if isinstance(p, str) else c
+                    for c, p in zip(rows["city"], rows["pinyin"])]  # English: Hangzhou 杭州
     # a row's note is shown in the UI language: the quality note about that city, if any
     text = "text_zh" if lang == "zh" else "text_en"
     notes = ds.notes.dropna(subset=["adcode"]).groupby("adcode")[text].first() if len(ds.notes) else {}
     flagged = rows["note"].fillna("").ne("")
-    rows["note"] = [notes.get(a, n) if f else "" for a, n, f in zip(rows["adcode"], rows["note"], flagged)]
-    return pd.DataFrame(
-        {
-            t("col_rank", lang): rows["rank"].astype("Int64"),
-            t("col_city", lang): rows["city"],
-            t("col_province", lang): rows["province"],
-            t("col_score", lang): rows["score"],
-            t("col_tier", lang): rows["tier"].map(_tier_names(ds, lang)).astype(object),
-            t("col_note", lang): rows["note"],
-        }
-    )
+    rows = pd.DataFrame({
+        "adcode": rows["adcode"].astype("Int64"), "rank": rows["rank"].astype("Int64"), "city": rows["city"],
+        "province": rows["province"], "score": rows["score"],
+        "tier_name": rows["tier"].map(_tier_names(ds, lang)).astype(object),
+        "note": [notes.get(a, n) if f else "" for a, n, f in zip(rows["adcode"], rows["note"], flagged)],
+        "gap": False,
+    })
+    if gaps:
+        printed = set(rows["rank"].dropna().astype(int))
+        missing = [r for r in range(1, int(rows["rank"].max()) + 1) if r not in printed]
+        filler = pd.DataFrame({"adcode": pd.array([pd.NA] * len(missing), dtype="Int64"),
+                               "rank": pd.array(missing, dtype="Int64"), "city": "—", "province": "—",
+                               "score": float("nan"), "tier_name": "—",
+                               "note": [t("rank_gap_note", lang, rank=r) for r in missing], "gap": True})
+        rows = pd.concat([rows, filler], ignore_index=True).sort_values("rank", kind="stable",
+                                                                         ignore_index=True)
+    return rows
+
+
+def ranking_display(rows: pd.DataFrame, lang: Lang = "zh") -> pd.DataFrame:
+    """``ranking_rows`` with the interface's column names (no adcode, no gap flag)."""
+    return pd.DataFrame({
+        t("col_rank", lang): rows["rank"], t("col_city", lang): rows["city"],
+        t("col_province", lang): rows["province"], t("col_score", lang): rows["score"],
+        t("col_tier", lang): rows["tier_name"], t("col_note", lang): rows["note"],
+    })
+
+
+def ranking(ds: Dataset, lang: Lang = "zh") -> pd.DataFrame:
+    """Every printed row, in rank order, with province and tier (the table the export offers)."""
+    return ranking_display(ranking_rows(ds, lang), lang)
 
 
 def tiers(ds: Dataset, lang: Lang = "zh") -> pd.DataFrame:

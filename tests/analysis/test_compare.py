@@ -61,8 +61,9 @@ def test_csv_opens_in_excel_on_chinese_windows(frame):
     assert b"nan" not in data and b"None" not in data
 
 
-def test_comparison_tab():
+def test_comparison_page():
     at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("dei_geo/app/pages/compare.py").run()
     assert "请至少选择 2 个城市。" in [i.value for i in at.info]
     at.multiselect(key="compare_cities").set_value([330100, 710000]).run()
     assert not at.exception

@@ -6,9 +6,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dei_geo.app import leaflet
 from dei_geo.maps import overlays, web
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+
+
+def page(name: str) -> str:
+    return f"dei_geo/app/pages/{name}.py"
 SIX = "城市,总分\n北京,93.0\n上海,91.0\n杭州,94.0\n拉萨,35.2\n成都,88.0\n西安,75.0\n".encode()
 
 
@@ -17,6 +22,8 @@ def drawn(monkeypatch):
     """What the app hands to the map: the PreparedMap and the overlay layers of the last run."""
     got = {}
     build_map, build = web.build_map, overlays.build
+    # base maps are cached across sessions (leaflet._static): here every run builds its own
+    monkeypatch.setattr(leaflet, "_static", lambda key, build, widget_key: leaflet.static_args(build(), widget_key))
 
     def record_map(pm, *a, **kw):
         got["pm"] = pm
@@ -37,12 +44,15 @@ def _texts(at) -> str:
 
 def test_upload_shows_your_data_and_rank_change_among_the_common_cities(drawn):
     at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(page("data")).run()
     at.file_uploader(key="di_file").set_value(("six.csv", SIX, "text/csv")).run()
+    assert not at.exception, at.exception
+    at.switch_page(page("map")).run()  # the upload stays in use on another page
     assert not at.exception, at.exception
     assert at.toggle(key="di_show_user").value is True  # the map switched to the upload
     assert drawn["pm"].title.startswith("自有数据（six.csv）")
     assert {r.label: r.count for r in drawn["pm"].legend}["无数据"] == 364  # not 未参评
-    at.sidebar.selectbox(key="metric_zh").set_value("rank_change").run()
+    at.sidebar.selectbox(key="w_metric_zh").set_value("rank_change").run()
     assert not at.exception, at.exception
     notes = " ".join(drawn["pm"].notes)
     assert "6 个城市之间的排名" in notes and "以 0 为中心" in notes
@@ -57,27 +67,30 @@ def test_region_settings_reach_the_lisa_layers_and_the_card(drawn):
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["city"] = "hangzhou"
     at.run()
+    at.switch_page(page("regions")).run()
     at.radio(key="sp_weights").set_value("knn").run()
     at.selectbox(key="sp_alpha").set_value(0.1).run()
-    at.sidebar.multiselect(key="layers").set_value(["lisa", "gi"]).run()
+    at.switch_page(page("map")).run()
+    at.sidebar.multiselect(key="w_layers_zh").set_value(["lisa", "gi"]).run()
     assert not at.exception, at.exception
     for key in ("lisa", "gi"):
         assert "6 近邻，α = 0.1" in drawn["layers"][key].name
     captions = " ".join(c.value for c in at.caption)
     assert "地图上的 LISA / Gi* 图层与城市卡片使用：6 近邻，α = 0.1" in captions  # above the map
-    assert "6 近邻（Albers 投影下的质心距离）" in captions  # the city card's weights
+    assert "6 近邻（Albers 投影下的政府驻地距离）" in captions  # the city card's weights
 
 
 def test_national_figures_are_the_same_beside_the_map_and_on_the_card():
     at = AppTest.from_file(APP, default_timeout=120).run()
     summary = ("全国：地图单元 254 个有唯一得分，均分 55.4（另 1 个数据冲突，不计入）；印刷 256 行，均分 55.3；"
                "报告所述参评 257 个，均分 55.2（p.14） / 55.3（p.8）。")
-    captions = [c.value for c in at.caption]
-    assert captions.count(summary) == 2  # the overview and the region table
+    assert summary in [c.value for c in at.caption]  # the overview beside the map
     tiers = at.dataframe[0].value.set_index("分级")
     assert list(tiers.loc["三线城市", ["地图单元", "印刷行数", "报告所述"]]) == [96, 98, 99]
     at.text_input(key="city_search").set_value("杭州").run()
     assert "全国均分 55.4（地图单元，n = 254；报告 55.2（p.14） / 55.3（p.8））" in _texts(at)
+    at.switch_page(page("regions")).run()
+    assert summary in [c.value for c in at.caption]  # the same sentence under the region table
 
 
 def test_search_lists_a_prefix_and_says_no_match_for_nonsense():
@@ -95,8 +108,11 @@ def test_correction_reaches_the_lisa_layers_legend_and_the_card(drawn):
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["city"] = "hangzhou"
     at.run()
+    at.switch_page(page("regions")).run()
     at.selectbox(key="sp_correction").set_value("bonferroni").run()
-    at.sidebar.multiselect(key="layers").set_value(["lisa", "gi"]).run()
+    assert "LISA p ≤ 0.0001969" in " ".join(c.value for c in at.caption)  # the regions page's statistics
+    at.switch_page(page("map")).run()
+    at.sidebar.multiselect(key="w_layers_zh").set_value(["lisa", "gi"]).run()
     assert not at.exception, at.exception
     cut = f"{0.05 / 254:.4g}"
     for key in ("lisa", "gi"):
@@ -105,4 +121,3 @@ def test_correction_reaches_the_lisa_layers_legend_and_the_card(drawn):
     captions = " ".join(c.value for c in at.caption)
     assert "使用：Queen 邻接，α = 0.05，Bonferroni" in captions  # above the map and on the card
     assert f"LISA 显著：Bonferroni，p ≤ {cut}" in captions  # the card's cut-offs
-    assert "LISA p ≤ 0.0001969" in captions  # the regions tab's statistics

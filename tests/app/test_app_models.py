@@ -1,4 +1,4 @@
-"""The full app (AppTest), models tab: a fitted model's residuals mapped over the city units,
+"""The full app (AppTest), models page: a fitted model's residuals mapped over the city units,
 classed around 0 with the diverging palette, offline HTML to download."""
 
 from pathlib import Path
@@ -45,6 +45,7 @@ def recorded(monkeypatch):
 
 def test_model_tab_maps_the_residuals_around_zero(recorded):
     at = AppTest.from_file(APP, default_timeout=240).run()
+    at.switch_page("dei_geo/app/pages/models.py").run()
     at.file_uploader(key="md_upload").set_value(("cov.csv", _covariates(), "text/csv")).run()
     assert not at.exception, at.exception
     at.multiselect(key="md_x").set_value(["人均GDP"]).run()
@@ -74,6 +75,7 @@ def test_model_tab_maps_the_residuals_around_zero(recorded):
 
 def test_a_lag_model_maps_each_citys_spillover(recorded):
     at = AppTest.from_file(APP, default_timeout=240).run()
+    at.switch_page("dei_geo/app/pages/models.py").run()
     at.file_uploader(key="md_upload").set_value(("cov.csv", _covariates(), "text/csv")).run()
     at.multiselect(key="md_x").set_value(["人均GDP"]).run()
     at.multiselect(key="md_models").set_value(["sar"]).run()

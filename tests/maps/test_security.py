@@ -148,7 +148,10 @@ def test_uploaded_file_name_on_the_app_map(payload):
     map (branca's double render included) without evaluating or crashing."""
     at = AppTest.from_file(APP, default_timeout=120).run()
     data = "城市,总分\n杭州,80.5\n北京,90.2\n上海,88.1\n".encode("gbk")
+    at.switch_page("dei_geo/app/pages/data.py").run()
     at.file_uploader(key="di_file").set_value((f"{payload}.csv", data, "text/csv")).run()
+    assert not at.exception, at.exception
+    at.switch_page("dei_geo/app/pages/map.py").run()
     assert not at.exception, at.exception
     assert at.toggle(key="di_show_user").value is True  # after an upload the map shows it
     assert at.session_state["di_show_user"] is True  # the user's map was built and rendered

@@ -125,13 +125,13 @@ def test_selection_survives_language_and_classification_then_clears():
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["city"] = "330100"
     at.run()
-    at.sidebar.radio(key="lang").set_value("en").run()
-    assert at.subheader[0].value == "杭州 (杭州市)"
+    at.sidebar.radio(key="w_lang").set_value("en").run()
+    assert at.subheader[0].value == "Hangzhou · 杭州 (杭州市)"
     assert {m.label for m in at.metric} >= {"Score", "Rank"}
-    at.sidebar.selectbox(key="scheme_en").set_value("quantiles").run()
-    assert not at.exception and at.subheader[0].value == "杭州 (杭州市)"
+    at.sidebar.selectbox(key="w_scheme_en").set_value("quantiles").run()
+    assert not at.exception and at.subheader[0].value == "Hangzhou · 杭州 (杭州市)"
     assert at.query_params["city"] == "330100"
-    at.sidebar.button(key="clear_city").click().run()
+    at.button(key="clear_city").click().run()  # on the card
     assert "city" not in at.query_params
     assert at.subheader[0].value == "Tiers"
 

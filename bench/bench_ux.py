@@ -1,0 +1,212 @@
+"""Benchmark: what a user of the app feels, in headless Chromium with the network cut off.
+
+Run: .venv/bin/python bench/bench_ux.py [--app streamlit_app.py] [--clicks 5] [--sessions 10,20]
+     [--rss-sessions 50]
+
+Against one `streamlit run` of ``--app`` on a free local port (the machine's two cores shared by
+server and browsers), it times:
+- first map: navigation → 370 polygons drawn, on the fresh server and then warm (best of 3);
+- click → card: a click on a city polygon → its card heading visible (median of ``--clicks``;
+  between clicks "取消选择" goes back to the overview);
+- metric switch: 总分 → 数字经济 in the sidebar → the map's title names it and 370 polygons are
+  drawn again (and back; median);
+- many sessions: N browser contexts opening the page at once → each one's 370 polygons
+  (p50 and max), the server's CPU seconds per first load (sequential loads, /proc), and the
+  server's RSS after ``--rss-sessions`` sessions have come and gone.
+Give ``--app`` a checkout of an older commit (``git worktree add /tmp/old <commit>``) to measure
+it side by side: the selectors are texts both versions show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_app import ARGS, _serve  # noqa: E402  (the server starter of the first-map benchmark)
+
+ROOT = Path(__file__).resolve().parents[1]
+POLYGONS = 370
+CITIES = {330100: "杭州", 420100: "武汉", 410100: "郑州", 370100: "济南", 320100: "南京",
+          340100: "合肥", 130100: "石家庄"}  # east of the legend (bottom left) in the national view
+HEADING = "{short}　{short}市"  # the card's heading (catalogue profile_heading) for these cities
+
+# the centre of a city's polygon in the map's frame (streamlit-folium's window.map), in frame pixels
+CITY_POINT = """(adcode) => {
+  let found = null;
+  window.map.eachLayer(l => { if (l.feature && l.feature.id === adcode && l.options.interactive !== false
+                                  && l.getBounds) found = l; });
+  if (!found) return null;
+  const c = window.map.latLngToContainerPoint(found.getBounds().getCenter());
+  const r = window.map.getContainer().getBoundingClientRect();
+  return [c.x + r.left, c.y + r.top];
+}"""
+
+
+async def _map_frame(page, polygons: int = POLYGONS, timeout_s: float = 120, title: str | None = None):
+    """The frame holding the drawn map (and, with ``title``, a map title containing it)."""
+    deadline = time.perf_counter() + timeout_s
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            try:
+                if await frame.locator("path.leaflet-interactive").count() >= polygons and (
+                        title is None or title in (await frame.locator(".dei-title").inner_text(timeout=200))):
+                    return frame
+            except Exception:  # a frame detached while Streamlit re-renders
+                pass
+        await asyncio.sleep(0.02)
+    return None
+
+
+async def _idle(page, timeout_s: float = 60) -> None:
+    """Until no script run is in flight (Streamlit drops a click on a fragment that is running)."""
+    await page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_s * 1000)
+
+
+async def _context(browser):
+    context = await browser.new_context(viewport={"width": 1440, "height": 900})
+    await context.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url
+                        or r.request.url.startswith("data:") else r.abort("internetdisconnected"))
+    return context
+
+
+async def first_map(browser, base: str) -> float:
+    context = await _context(browser)
+    page = await context.new_page()
+    t0 = time.perf_counter()
+    await page.goto(base, wait_until="domcontentloaded")
+    frame = await _map_frame(page)
+    elapsed = time.perf_counter() - t0 if frame else float("nan")
+    await context.close()
+    return elapsed
+
+
+async def clicks(browser, base: str, n: int) -> list[float]:
+    context = await _context(browser)
+    page = await context.new_page()
+    await page.goto(base, wait_until="domcontentloaded")
+    times = []
+    for adcode, short in list(CITIES.items())[:n]:
+        frame = await _map_frame(page)
+        await _idle(page)
+        # back at the national view (the map moves after the run that cleared the selection)
+        await frame.wait_for_function("() => window.map.getZoom() < 4 && !window.map._animatingZoom")
+        await page.wait_for_timeout(300)
+        x, y = await frame.evaluate(CITY_POINT, adcode)
+        box = await (await frame.frame_element()).bounding_box()  # the frame's place on the page
+        heading = page.get_by_text(HEADING.format(short=short), exact=True)
+        t0 = time.perf_counter()
+        await page.mouse.click(box["x"] + x, box["y"] + y)
+        await heading.first.wait_for(state="visible", timeout=60_000)
+        times.append(time.perf_counter() - t0)
+        await _idle(page)
+        await page.get_by_role("button", name="取消选择").first.click()
+        await heading.first.wait_for(state="detached", timeout=60_000)
+    await context.close()
+    return times
+
+
+async def _pick(page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    await box.click()
+    await page.get_by_role("option", name=option, exact=True).click()
+
+
+async def metric_switches(browser, base: str, n: int) -> list[float]:
+    context = await _context(browser)
+    page = await context.new_page()
+    await page.goto(base, wait_until="domcontentloaded")
+    await _map_frame(page)
+    times = []
+    for i in range(n):
+        option = "数字经济" if i % 2 == 0 else "总分"
+        await _idle(page)
+        t0 = time.perf_counter()
+        await _pick(page, "地图指标", option)
+        frame = await _map_frame(page, title=option)
+        times.append(time.perf_counter() - t0 if frame else float("nan"))
+    await context.close()
+    return times
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _rss_mb(pid: int) -> float:
+    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+async def sessions_at_once(browser, base: str, n: int) -> list[float]:
+    return await asyncio.gather(*(first_map(browser, base) for _ in range(n)))
+
+
+def _fmt(values: list[float], how: str = "median") -> str:
+    values = [v for v in values if v == v]
+    if not values:
+        return "not drawn"
+    value = statistics.median(values) if how == "median" else max(values) if how == "max" else min(values)
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+async def run(app: Path, args) -> None:
+    proc, base = _serve(app)
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            fresh = await first_map(browser, base)
+            warm = [await first_map(browser, base) for _ in range(3)]
+            print(f"first map: fresh server {_fmt([fresh])}, warm {_fmt(warm, 'min')} (best of 3)", flush=True)
+            c = await clicks(browser, base, args.clicks)
+            print(f"click → card: median {_fmt(c)} (n={len(c)}; {', '.join(_fmt([x]) for x in c)})", flush=True)
+            m = await metric_switches(browser, base, args.clicks)
+            print(f"metric switch → map redrawn: median {_fmt(m)} (n={len(m)})", flush=True)
+            cpu0, loads = _cpu_seconds(proc.pid), 5
+            for _ in range(loads):
+                await first_map(browser, base)
+            print(f"server CPU per first load: {(_cpu_seconds(proc.pid) - cpu0) / loads:.2f} s "
+                  f"(mean of {loads} sequential loads)", flush=True)
+            for n in args.sessions:
+                times = await sessions_at_once(browser, base, n)
+                print(f"{n} sessions at once: p50 {_fmt(times)}, all drawn {_fmt(times, 'max')}", flush=True)
+            rss0 = _rss_mb(proc.pid)
+            left = args.rss_sessions
+            while left > 0:
+                batch = min(10, left)
+                await sessions_at_once(browser, base, batch)
+                left -= batch
+            await asyncio.sleep(2)
+            print(f"server RSS: {rss0:.0f} MB before, {_rss_mb(proc.pid):.0f} MB after {args.rss_sessions} "
+                  "more sessions (10 at a time)", flush=True)
+            await browser.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--app", type=Path, default=ROOT / "streamlit_app.py")
+    parser.add_argument("--clicks", type=int, default=5)
+    parser.add_argument("--sessions", default="10,20")
+    parser.add_argument("--rss-sessions", type=int, default=50)
+    args = parser.parse_args()
+    args.sessions = [int(x) for x in args.sessions.split(",") if x]
+    print(f"app: {args.app.resolve()}")
+    asyncio.run(run(args.app.resolve(), args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The map page: the national map beside the overview or the selected city's card.
+
+The map and the card are one fragment: a click on the map reruns only them (not the sidebar,
+not the page around them). The base map is rendered once per map and shared by all sessions
+(``leaflet``); streamlit-folium's frontend keeps it in the browser and only moves the view and
+the outline of the selected city.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dei_geo.app import compare, data_panel, leaflet, overview, profile, selected, state
+from dei_geo.app.state import View
+from dei_geo.core.i18n import t
+from dei_geo.maps import assets, classify, markup, overlays, selection, web
+from dei_geo.sources import boundaries
+
+
+def prepared(v: View) -> web.PreparedMap:
+    """The map of the sidebar's choices (an upload's map when it is shown)."""
+    c = v.shown
+    if v.user is not None and c.ds is v.user:
+        return data_panel.prepared(c.ds, c.metric, c.scheme, c.k, c.lang)
+    return state.prepared(c.scheme, c.k, c.lang, c.metric)
+
+
+def map_with_fallback(v: View) -> web.PreparedMap:
+    """``prepared``, or the report tiers' classes when the metric has too few values (with a warning);
+    stops the page with an error when the boundaries are missing."""
+    try:
+        return prepared(v)
+    except boundaries.GeodataMissing as err:
+        st.error(t("geodata_missing", v.shown.lang, error=err))
+        st.stop()
+    except classify.TooFewValues as err:  # e.g. 5 published pillar scores cannot make 7 classes
+        st.warning(t("too_few_values", v.shown.lang, got=err.got, k=err.k))
+        return prepared(View(report=v.report, shown=state.Ctx(**{**v.shown.__dict__, "scheme": "tiers",
+                                                                 "k": 5}), layers=v.layers, user=v.user))
+
+
+def layers(v: View) -> list:
+    """The plain data of the region layers turned on (cached per dataset and spatial settings)."""
+    if not v.layers:
+        return []
+    c = v.shown
+    return [layer for layer in state.layer_data(state.dataset_key(c.ds), c.ds, c.lang, c.spatial)
+            if layer.key in v.layers]
+
+
+def _base(pm: web.PreparedMap, shown_layers: list, keys: tuple):
+    """The base map (built once per map key by ``leaflet.show``)."""
+    m = web.build_map(pm)
+    if shown_layers:
+        overlays.add_to(m, overlays.build(shown_layers, show=keys))
+    return markup.seal(selection.count_clicks(assets.use_data_urls(m)))
+
+
+def map_key(v: View) -> tuple:
+    """What the base map depends on: the data, metric, classes, language, layers and their settings."""
+    c = v.shown
+    return (state.dataset_key(c.ds), c.metric, c.scheme, c.k, c.lang, v.layers, c.spatial)
+
+
+@st.fragment
+def _map_and_card(v: View, pm: web.PreparedMap, shown_layers: list) -> None:
+    lang = v.report.lang
+    left, right = st.columns([3, 2])
+    city = selected.current()
+    with right:  # first: the card's deltas reach the browser before the map's (~1 MB of arguments)
+        if v.user is not None and v.shown.ds is v.user:
+            st.info(t("report_panel_note", lang))
+        if city is None:
+            st.caption(t("select_hint", lang))
+            overview.render(v.report, units=len(pm.cities["features"]))
+        else:
+            close, add = st.columns(2)
+            with close:
+                selected.clear_button(lang)
+            with add:
+                compare.add_button(city, lang)
+            profile.brief_buttons(city, lang)
+            profile.render(v.report, city)
+    with left:
+        centre, zoom = selection.view_for(pm.cities, city)
+        leaflet.show(
+            (map_key(v), pm.title, pm.notes), lambda: _base(pm, shown_layers, v.layers),
+            selection=markup.seal(selection.highlight(pm.cities, city)),
+            center=centre, zoom=zoom, height=620, widget_key=selected.MAP_KEY,
+            on_change=selected.on_map_click,
+        )
+
+
+def render() -> None:
+    v = state.view()
+    lang = v.report.lang
+    if v.user is not None:  # after an upload the map shows it; the one switch back to the report
+        st.toggle(t("di_show_user", lang), key=data_panel.SHOW_USER, help=t("di_show_user_help", lang))
+    if v.shown.ds is v.report.ds and v.shown.metric != "score":
+        st.caption(t("di_pillars_note", lang))
+    if any(key in overlays.INTERACTIVE for key in v.layers):  # which LISA / Gi* settings
+        kind, k, alpha, correction = v.shown.spatial
+        st.caption(t("sp_map_settings", lang,
+                     settings=overlays.settings({"kind": kind, "k": k}, alpha, lang, correction)))
+    pm = map_with_fallback(v)
+    _map_and_card(v, pm, layers(v))
