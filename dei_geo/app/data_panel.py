@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import change, index
-from dei_geo.app import state
+from dei_geo.app import state, years_panel
 from dei_geo.app.state import Ctx
 from dei_geo.app.text import plain
 from dei_geo.core import columns, tabular
@@ -218,8 +218,12 @@ def _render(ctx: Ctx) -> Dataset | None:
         return None
     year = None
     if "year" in table:
-        years = sorted(table["year"].dropna().unique())
-        year = st.selectbox(t("di_year", lang), years, index=len(years) - 1, key="di_year")
+        years = [int(y) for y in sorted(table["year"].dropna().unique())]
+        if len(years) > 1:  # the map's year on a slider; the dynamics below
+            year = st.select_slider(t("di_year", lang), years, value=years[-1], key="di_year")
+            years_panel.render(data, name, st.session_state.get("di_sheet"), lang)
+        else:
+            year = years[0]
         table = table[table["year"] == year]
     label = t("di_label", lang, name=name) + (f" {year}" if year else "")
     inputs = [m for m in columns.metrics() if m in table and m != columns.SCORE]

@@ -28,7 +28,8 @@ PAGES = (  # (script and URL path, catalogue key of its title); the first is the
 COMPACT = "<style>.block-container{padding-top:3.5rem;padding-bottom:1rem} h1{font-size:1.6rem}</style>"
 PAGE_KEY = "_page"  # the page of the last run: a page switch keeps the view the URL leaves out
 KEPT = (compare.KEY, *data_panel.KEPT, *state.SPATIAL_KEYS, "reg_radius", "reg_with_radius", "sp_core",
-        "export_scope", "export_size", "export_title", "export_city")  # survive a page switch
+        "export_scope", "export_title", "export_city", "yr_metric", "yr_from", "yr_to", "yr_compute",
+        "rank_province", "rank_tier", "rank_region")  # survive a page switch
 
 
 def _sidebar() -> tuple[str, theme.Scheme, int, list[str]]:

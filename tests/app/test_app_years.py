@@ -1,0 +1,55 @@
+"""Your data over years on the data page (AppTest through the data-panel page): the map's year on
+a slider, the dynamics in words, the risers between two years, a city's trajectory, the offline
+year-slider map."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dei_geo.sources import datasets
+
+APP = str(Path(__file__).resolve().parents[1] / "apps" / "data_panel_app.py")
+
+
+def _panel_csv() -> bytes:
+    """Three years of overall scores for the 2023 cities: 2023's scores with a seeded drift."""
+    scores = datasets.load_dei_2023().scores.dropna(subset=["score", "adcode"]).drop_duplicates("adcode")
+    rng = np.random.default_rng(11)
+    rows = ["城市代码,年份,总分"]
+    for year, shift in ((2021, -6.0), (2022, -3.0), (2023, 0.0)):
+        noise = rng.normal(0, 2.0, len(scores))
+        rows += [f"{int(a)},{year},{min(99.0, s + shift + e):.1f}" for a, s, e in
+                 zip(scores["adcode"], scores["score"], noise)]
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def app():
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.file_uploader(key="di_file").set_value(("panel.csv", _panel_csv(), "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_several_years_bring_the_slider_risers_and_map(app):
+    assert app.select_slider(key="di_year").value == 2023  # the map shows the last year
+    assert any("多年数据：2021–2023（3 年）" in s.value for s in app.subheader)
+    risers = next(d.value for d in app.dataframe if "上升名次" in d.value.columns)
+    assert len(risers) == 10 and (risers["上升名次"] > 0).all()
+    assert list(risers.columns[1:3]) == ["2022 年排名", "2023 年排名"]
+    assert "下载带年份滑块的离线地图（HTML）" in [b.label for b in app.download_button]
+    app.select_slider(key="di_year").set_value(2021).run()
+    assert not app.exception and app.session_state["returned"]["label"].endswith("2021")
+
+
+def test_dynamics_in_words_and_a_citys_trajectory(app):
+    app.session_state["selected_city"] = 330100
+    app.toggle(key="yr_compute").set_value(True).run()
+    assert not app.exception, app.exception
+    said = " ".join(m.value for m in app.markdown)
+    assert "分级转移" in said or "转移" in said
+    assert "杭州的历年轨迹" in said
+    trajectory = next(d.value for d in app.dataframe if "年份" in d.value.columns)
+    assert list(trajectory["年份"]) == [2021, 2022, 2023]
