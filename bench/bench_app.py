@@ -48,6 +48,9 @@ NAIVE_APP = textwrap.dedent('''
 ''')
 
 
+LOG = None if os.environ.get("BENCH_LOG") else subprocess.DEVNULL  # BENCH_LOG=1: the server's output shown
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,7 +63,7 @@ def _serve(app: Path):
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=None if os.environ.get("BENCH_LOG") else subprocess.DEVNULL, stderr=None if os.environ.get("BENCH_LOG") else subprocess.DEVNULL, start_new_session=True,
+        cwd=ROOT, stdout=LOG, stderr=LOG, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):

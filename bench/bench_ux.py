@@ -7,7 +7,7 @@ Against one `streamlit run` of ``--app`` on a free local port (the machine's two
 server and browsers), it times:
 - first map: navigation → 370 polygons drawn, on the fresh server and then warm (best of 3);
 - click → card: a click on a city polygon → its card heading visible (median of ``--clicks``;
-  between clicks "取消选择" goes back to the overview);
+  between clicks, 0.8 s after the card, "取消选择" goes back to the overview and the national view);
 - metric switch: 总分 → 数字经济 in the sidebar → the map's title names it and 370 polygons are
   drawn again (and back; median);
 - many sessions: N browser contexts opening the page at once → each one's 370 polygons
@@ -99,7 +99,13 @@ async def clicks(browser, base: str, n: int) -> list[float]:
         frame = await _map_frame(page)
         await _idle(page)
         # back at the national view (the map moves after the run that cleared the selection)
-        await frame.wait_for_function("() => window.map.getZoom() < 4 && !window.map._animatingZoom")
+        try:
+            await frame.wait_for_function("() => window.map.getZoom() < 4 && !window.map._animatingZoom",
+                                          timeout=10_000)
+        except Exception:
+            await page.screenshot(path="/tmp/bench_ux_stuck.png")
+            print("stuck at zoom", await frame.evaluate("() => window.map.getZoom()"), page.url, flush=True)
+            raise
         await page.wait_for_timeout(300)
         x, y = await frame.evaluate(CITY_POINT, adcode)
         box = await (await frame.frame_element()).bounding_box()  # the frame's place on the page
@@ -109,6 +115,7 @@ async def clicks(browser, base: str, n: int) -> list[float]:
         await heading.first.wait_for(state="visible", timeout=60_000)
         times.append(time.perf_counter() - t0)
         await _idle(page)
+        await page.wait_for_timeout(800)  # the map has moved to the city (a user reads the card first)
         await page.get_by_role("button", name="取消选择").first.click()
         await heading.first.wait_for(state="detached", timeout=60_000)
     await context.close()

@@ -163,9 +163,9 @@ def build_weights(units: gpd.GeoDataFrame, spec: str = "queen", row_standardised
     """Weights over ``units`` (indexed by id; without a CRS taken as planar in metres).
 
     ``queen`` and ``knn:K`` are ``spatial.build_weights`` (islands attached to their nearest unit);
-    ``band:D`` links units whose centroids (Albers) are within D km, weighted 1/distance (km). A
-    unit with no other within D km is an error naming it and the smallest band that links every
-    unit (``band_islands``).
+    ``band:D`` links units whose ``spatial.unit_points`` (seats for the bundled units) are within
+    D km, weighted 1/distance (km). A unit with no other within D km is an error naming it and the
+    smallest band that links every unit (``band_islands``).
     """
     from libpysal.graph import Graph
 
@@ -178,8 +178,7 @@ def build_weights(units: gpd.GeoDataFrame, spec: str = "queen", row_standardised
             raise ModelInputError("bad_weights", spec=spec)
         w = spatial.build_weights(units, kind, k)
         return ModelWeights(w.graph, kind, w.k, None, row_standardised, w.attached)
-    projected = units.geometry if units.crs is None else units.geometry.to_crs(regions.ALBERS)
-    pts = projected.centroid
+    pts = spatial.unit_points(units)
     xy = np.column_stack([pts.x, pts.y]) / 1000  # km
     d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1))
     np.fill_diagonal(d, np.inf)
@@ -787,12 +786,11 @@ def bivariate(x: pd.Series, y: pd.Series, w: ModelWeights, permutations: int = d
 def correlogram(units: gpd.GeoDataFrame, values: pd.Series, bands_km=CORRELOGRAM_KM,
                 permutations: int = 99, seed: int = SEED) -> pd.DataFrame:
     """Moran's I of ``values`` over distance bands 0–d km (``esda.correlogram``, binary weights
-    of centroids within d km, row-standardised as esda's Moran does): distance_km, I, EI, z, p
+    of ``spatial.unit_points`` within d km, row-standardised as esda's Moran does): distance_km, I, EI, z, p
     (normal approximation), p_sim, islands (units with no neighbour within d)."""
     from esda import correlogram as esda_correlogram
 
-    projected = units.geometry if units.crs is None else units.geometry.to_crs(regions.ALBERS)
-    pts = projected.centroid
+    pts = spatial.unit_points(units)
     v = pd.Series(values).reindex(units.index).astype(float)
     with spatial.seeded(seed), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -890,7 +888,7 @@ def dei_units(ids) -> gpd.GeoDataFrame:
     """Boundaries (web level of detail) of the given adcodes, indexed by adcode, in that order."""
     from dei_geo.sources import boundaries
 
-    units = boundaries.layer("cities", "web")[["adcode", "geometry"]].set_index("adcode")
+    units = boundaries.units("cities", "web")
     return units.loc[units.index.intersection(pd.Index(ids), sort=False)]
 
 

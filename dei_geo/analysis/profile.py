@@ -7,8 +7,9 @@
 Geometry choices, stated in the card itself:
 - neighbours are *queen* contiguous (share at least one boundary point) on the web-LOD polygons,
   which form a valid coverage, so shared borders are exact;
-- distances are straight lines between polygon centroids computed in an Albers equal-area conic
-  for China (``ALBERS_CHINA``), in km.
+- distances are straight lines between the units' anchor points — the seat (政府驻地) where the
+  geodata build had one, else a point inside the unit; never a centroid, which can fall outside
+  (三沙's lies in open sea) — measured on the WGS84 ellipsoid (geodesic), in km.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ ALBERS_CHINA = boundaries.ALBERS_CHINA
 TOP_TIER = "t1"
 Status = Literal["scored", "unscored", "conflict"]
 NEIGHBOUR_METHOD = "queen_web"  # shared boundary point on the web-LOD polygons
-DISTANCE_METHOD = "centroid_albers"  # straight line between polygon centroids, Albers conic
+DISTANCE_METHOD = "seat_geodesic"  # geodesic between seats (or inside points), WGS84 ellipsoid
 
 
 class Unit(TypedDict):
@@ -92,7 +93,7 @@ class CityCard(TypedDict):
 # --- geometry (computed once per process) --------------------------------------------------
 @lru_cache(maxsize=1)
 def _geometry() -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[float, float]]]:
-    """Queen neighbours and Albers centroids (metres) of every web-LOD unit."""
+    """Queen neighbours and anchor points (seats, lon/lat) of every web-LOD unit."""
     units = boundaries.layer("cities", "web")
     codes = units["adcode"].astype(int).to_numpy()
     geoms = units.geometry.values
@@ -101,10 +102,10 @@ def _geometry() -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[float, floa
     neighbours: dict[int, list[int]] = {int(c): [] for c in codes}
     for i, j in zip(left[pairs], right[pairs]):
         neighbours[int(codes[i])].append(int(codes[j]))
-    centroids = units.to_crs(ALBERS_CHINA).centroid
+    points = boundaries.anchors("cities").loc[codes]
     return (
         {c: tuple(sorted(n)) for c, n in neighbours.items()},
-        {int(c): (p.x, p.y) for c, p in zip(codes, centroids)},
+        {int(c): (p.x, p.y) for c, p in zip(codes, points)},
     )
 
 
@@ -114,10 +115,12 @@ def neighbours(adcode: int) -> tuple[int, ...]:
 
 
 def distance_km(a: int, b: int) -> float:
-    """Centroid-to-centroid distance in km (Albers equal-area conic for China)."""
-    centroids = _geometry()[1]
-    (xa, ya), (xb, yb) = centroids[int(a)], centroids[int(b)]
-    return float(np.hypot(xa - xb, ya - yb) / 1000)
+    """Seat-to-seat (anchor-to-anchor) geodesic distance in km (WGS84 ellipsoid)."""
+    from pyproj import Geod
+
+    points = _geometry()[1]
+    (xa, ya), (xb, yb) = points[int(a)], points[int(b)]
+    return float(Geod(ellps="WGS84").inv(xa, ya, xb, yb)[2] / 1000)
 
 
 # --- score context (computed once per dataset) ---------------------------------------------

@@ -1,6 +1,6 @@
 """Spillover statistics: spatial weights, Moran's I, LISA, Getis-Ord Gi*, rings and distance decay.
 
-As in esda, results are objects whose attributes are the numbers. Notes on the esda 2.9 installed:
+As in esda, results are objects whose attributes are the numbers. Notes on esda 2.8 (giddy 2.3 needs esda < 2.9):
 
 * ``Moran`` takes no seed (NumPy's global RNG): it runs inside ``seeded``, which restores the
   global state afterwards; ``Moran_Local``/``G_Local`` get ``seed=``.
@@ -101,12 +101,25 @@ class Weights:
                     for r in self.attached.itertuples()]}
 
 
+def unit_points(units: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """The points distances between ``units`` are measured from, projected (Albers conic; as
+    given when ``units`` has no CRS): each unit's anchor (``boundaries.ANCHOR_COLUMNS``: its seat,
+    else a point inside it) when the frame carries one, else its centroid (frames from elsewhere,
+    such as PySAL's example data, whose published results use centroids)."""
+    if {"anchor_lon", "anchor_lat"} <= set(units.columns):
+        pts = gpd.GeoSeries(gpd.points_from_xy(units["anchor_lon"], units["anchor_lat"]),
+                            index=units.index, crs=units.crs)
+        return pts if units.crs is None else pts.to_crs(regions.ALBERS)
+    projected = units.geometry if units.crs is None else units.geometry.to_crs(regions.ALBERS)
+    return projected.centroid
+
+
 def build_weights(units: gpd.GeoDataFrame, kind: str = WEIGHT_KINDS[0], k: int = KNN_K) -> Weights:
     """Weights over ``units`` (indexed by id; without a CRS they are taken as already planar).
 
     ``queen``: units sharing an edge or a vertex; each island is then linked, both ways, to the
-    unit whose territory is nearest (Albers conic, km). ``knn``: the ``k`` nearest centroids (Albers),
-    not symmetric. Columbus with queen: 49 units, 236 links, no island.
+    unit whose territory is nearest (Albers conic, km). ``knn``: the ``k`` nearest ``unit_points``
+    (seats for the bundled units, Albers), not symmetric. Columbus with queen: 49 units, 236 links, no island.
     """
     from libpysal.graph import Graph
 
@@ -116,7 +129,7 @@ def build_weights(units: gpd.GeoDataFrame, kind: str = WEIGHT_KINDS[0], k: int =
     if kind == "knn":
         if not 0 < k < len(units):
             raise ValueError(f"k must be between 1 and {len(units) - 1}, got {k}")
-        graph = Graph.build_knn(projected.centroid, k=k)
+        graph = Graph.build_knn(unit_points(units), k=k)
         return Weights(graph, "knn", k, pd.DataFrame(columns=["island", "neighbour", "distance_km"]))
     if kind not in WEIGHT_KINDS:
         raise ValueError(f"unknown weights {kind!r}; choose {' or '.join(WEIGHT_KINDS)}")
@@ -242,7 +255,7 @@ def column(ds: Dataset, metric: str = "overall") -> str:
 
 def scored_units(ds: Dataset, metric: str = "overall") -> gpd.GeoDataFrame:
     """Units with a value for ``metric`` (web LOD polygons), indexed by adcode, column ``value``."""
-    units = boundaries.layer("cities", "web")[["adcode", "geometry"]]
+    units = boundaries.units("cities", "web").reset_index()
     values = ds.scores[["adcode", column(ds, metric)]].rename(columns={column(ds, metric): "value"})
     out = units.merge(values.dropna(), on="adcode").set_index("adcode")
     return out

