@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import change, index
-from dei_geo.app import state, years_panel
+from dei_geo.app import county_panel, state, years_panel
 from dei_geo.app.state import Ctx
 from dei_geo.app.text import plain
 from dei_geo.core import columns, tabular
@@ -206,6 +206,9 @@ def _render(ctx: Ctx) -> Dataset | None:
     if st.session_state.get("di_file") is None:  # back from another page: the file is still in use
         st.caption(t("di_in_use", lang, name=plain(name)))
         st.button(t("di_remove", lang), on_click=_remove, key="di_remove")
+    if county_panel.is_county(data, name, st.session_state.get("di_sheet")):  # 区县: their own check and map
+        county_panel.render(data, name, st.session_state.get("di_sheet"), lang)
+        return None
     report = _validated(data, name, None)  # one read: the report carries the sheet names too
     if len(report.sheets) > 1:
         sheet = st.selectbox(t("di_sheet", lang), [None, *report.sheets], key="di_sheet",

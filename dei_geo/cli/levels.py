@@ -19,21 +19,6 @@ from pathlib import Path
 from dei_geo.core import i18n
 
 LEVEL_CHOICES = ("auto", "city", "county")
-# issue code → (what is wrong, how to fix it): catalogue keys
-ISSUE_TEXT = {
-    "missing_county_column": ("lv_missing_county_column", "lv_missing_county_column_fix"),
-    "no_metric_columns": ("lv_no_metric_columns", "lv_no_metric_columns_fix"),
-    "county_blank": ("lv_county_blank", "lv_county_blank_fix"),
-    "unknown_county": ("lv_unknown_county", "lv_unknown_county_fix"),
-    "ambiguous_county": ("lv_ambiguous_county", "lv_ambiguous_county_fix"),
-    "not_in_context": ("lv_not_in_context", "lv_not_in_context_fix"),
-    "unknown_province": ("lv_unknown_province", "lv_unknown_province_fix"),
-    "unknown_prefecture": ("lv_unknown_prefecture", "lv_unknown_prefecture_fix"),
-    "ambiguous_prefecture": ("lv_ambiguous_prefecture", "lv_ambiguous_prefecture_fix"),
-    "adcode_name_mismatch": ("lv_adcode_name_mismatch", "lv_adcode_name_mismatch_fix"),
-    "not_numeric": ("lv_not_numeric", "lv_not_numeric_fix"),
-    "duplicate_county": ("lv_duplicate_county", "lv_duplicate_county_fix"),
-}
 POINT_TEXT = {
     "missing_coordinates": ("lv_pt_missing_coordinates", "lv_pt_missing_coordinates_fix"),
     "not_a_coordinate": ("lv_pt_not_a_coordinate", "lv_pt_not_a_coordinate_fix"),
@@ -90,15 +75,14 @@ def _level_line(report, args) -> str:
 
 def issue_lines(report, lang: i18n.Lang) -> list[str]:
     """Each issue: where (row, column, header), what is wrong, how to fix it, the candidates."""
+    from dei_geo.wording import levels as words
+
     out = []
     for issue in report.issues:
-        why_key, fix_key = ISSUE_TEXT[issue.code]
-        where = (i18n.t("lv_where", lang, row=issue.row, column=issue.column, header=issue.header or "")
-                 if issue.row is not None else "")
-        why = i18n.t(why_key, lang, value=issue.value, rows=", ".join(issue.candidates))
-        line = f"  {report.file} {where} [{i18n.t('di_level_error', lang)}] {why} → {i18n.t(fix_key, lang)}"
-        if issue.candidates and issue.code != "duplicate_county":
-            line += " " + i18n.t("lv_candidates", lang, candidates="；".join(issue.candidates))
+        said = words.issue(issue, lang)
+        line = f"  {report.file} {said['where']} [{i18n.t('di_level_error', lang)}] {said['why']} → {said['fix']}"
+        if said["candidates"]:
+            line += " " + said["candidates"]
         out.append(line)
     return out
 

@@ -1,0 +1,70 @@
+"""Your county-level data (issue 13), on the data page when the upload names counties: every
+problem by row and column (an ambiguous name lists its candidates with their parents), the
+county map of a metric (``maps.unit_map``: shared arcs, one offline page) and the province
+means with n (``analysis.rollup``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from dei_geo.analysis import rollup
+from dei_geo.app.text import plain
+from dei_geo.core import columns
+from dei_geo.core.i18n import Lang, t
+from dei_geo.maps import unit_map
+from dei_geo.sources import county_table, loader
+from dei_geo.wording import levels as words
+
+MAP_HEIGHT = 560
+
+
+def is_county(data: bytes, name: str, sheet: str | None) -> bool:
+    """True when the file names more county-level units than city-level ones (or has a 区县 column)."""
+    try:
+        return county_table.detect(loader.read(data, name, sheet)) == "county"
+    except loader.FileProblem:
+        return False  # the city check says what is wrong with the file
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _check(data: bytes, name: str, sheet: str | None) -> county_table.CountyReport:
+    return county_table.check(loader.read(data, name, sheet))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _map(data: bytes, name: str, sheet: str | None, metric: str, lang: Lang) -> str:
+    table = _check(data, name, sheet).table
+    title = t("lv_app_map_title", lang, name=name, metric=columns.label(metric, lang))
+    return unit_map.unit_map_html(table.set_index("adcode")[metric], level="counties", lang=lang,
+                                  title=title, no_value=t("di_metric_missing", lang))
+
+
+def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
+    report = _check(data, name, sheet)
+    st.info(t("lv_app_detected", lang, n=len(report.table), rejected=len(report.rejected)))
+    if report.issues:
+        rows = [words.issue(issue, lang) for issue in report.issues]
+        st.dataframe(pd.DataFrame({
+            t("lv_app_col_where", lang): [r["where"] for r in rows],
+            t("lv_app_col_why", lang): [r["why"] for r in rows],
+            t("lv_app_col_fix", lang): [r["fix"] for r in rows],
+            t("lv_app_col_candidates", lang): [r["candidates"] for r in rows],
+        }), hide_index=True, key="lv_issues")
+    metrics = [m for m in report.table.columns if m in columns.metrics() and report.table[m].notna().any()]
+    if not metrics:
+        return
+    metric = st.selectbox(t("di_metric_select", lang), metrics, key="lv_metric",
+                          format_func=lambda m: columns.label(m, lang))
+    html = _map(data, name, sheet, metric, lang)
+    components.html(html, height=MAP_HEIGHT)
+    st.download_button(t("lv_app_download", lang), html.encode("utf-8"), file_name=f"counties_{metric}.html",
+                       mime="text/html", key="lv_download")
+    provinces = rollup.rollup(report.table, metric, "county")
+    st.markdown(f"**{t('lv_app_rollup', lang, metric=plain(columns.label(metric, lang)))}**")
+    st.dataframe(pd.DataFrame({
+        t("lv_app_col_rank", lang): provinces["rank"], t("col_province", lang): provinces["name"],
+        t("lv_app_col_mean", lang): provinces["mean"].round(1),
+        t("lv_app_col_n", lang): [f"{n} / {u}" for n, u in zip(provinces["n"], provinces["units"])],
+    }), hide_index=True, key="lv_rollup")
