@@ -3,8 +3,6 @@ the long layout ``sources.panel`` reads (adcode, 城市, 省份, 年份, then th
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -45,10 +43,4 @@ def xlsx_bytes(years: list[int], level: template.Level = "pillars", lang: Lang =
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "E2"
-    notes = wb.create_sheet(t("di_tpl_sheet_help", lang))
-    for r, line in enumerate(t("yr_tpl_help", lang).split("\n"), start=1):
-        tabular.set_cell(notes.cell(row=r, column=1), line)
-    notes.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return template.with_help(wb, t("yr_tpl_help", lang), lang)

@@ -84,8 +84,13 @@ def xlsx_bytes(level: Level = "pillars", lang: Lang = "zh") -> bytes:
         cell.font = Font(bold=True)
     ws.freeze_panes = "D4"
     ws.column_dimensions["A"].width, ws.column_dimensions["C"].width = 10, 16
+    return with_help(wb, t("di_tpl_help", lang), lang)
+
+
+def with_help(wb, text: str, lang: Lang) -> bytes:
+    """``wb`` with an instructions sheet holding ``text`` (one line per row), as XLSX bytes."""
     notes = wb.create_sheet(t("di_tpl_sheet_help", lang))
-    for r, line in enumerate(t("di_tpl_help", lang).split("\n"), start=1):
+    for r, line in enumerate(text.split("\n"), start=1):
         tabular.set_cell(notes.cell(row=r, column=1), line)
     notes.column_dimensions["A"].width = 110
     out = io.BytesIO()
