@@ -11,6 +11,8 @@ when the user goes to another page: the map shows it until the file is removed.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
@@ -219,12 +221,13 @@ def _render(ctx: Ctx) -> Dataset | None:
     table = report.table
     if table.empty:
         return None
-    year = None
+    year = base_year = None
+    every_year = table
     if "year" in table:
         years = [int(y) for y in sorted(table["year"].dropna().unique())]
         if len(years) > 1:  # the map's year on a slider; the dynamics below
             year = st.select_slider(t("di_year", lang), years, value=years[-1], key="di_year")
-            years_panel.render(data, name, st.session_state.get("di_sheet"), lang)
+            base_year = years_panel.render(data, name, st.session_state.get("di_sheet"), lang)
         else:
             year = years[0]
         table = table[table["year"] == year]
@@ -239,6 +242,10 @@ def _render(ctx: Ctx) -> Dataset | None:
                                      meta={"source_note": t("di_source", "zh", name=name),
                                            "source_note_en": t("di_source", "en", name=name)})
     _gaps(result, ds, lang)
+    if base_year is not None and base_year != year:  # the change map between two years of the file
+        before, _ = index.score_dataset(every_year[every_year["year"] == base_year], label, weights, missing)
+        ds = change.with_change(ds, before, name="year_change")
+        ds = dataclasses.replace(ds, label=t("di_label", lang, name=name) + f" {base_year}→{year}")
     if weights:
         published, _ = index.score_dataset(table, label, None, missing)
         ds = change.with_change(ds, published, name="shift")

@@ -58,11 +58,12 @@ def _trajectory(p: panel.Panel, adcode: int, metric: str, lang: Lang) -> None:
                                        "rank": t("col_rank", lang)}).round(1), hide_index=True)
 
 
-def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
-    """The section (nothing when the file holds fewer than two years)."""
+def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> int | None:
+    """The section (nothing when the file holds fewer than two years); returns the year the map's
+    year is to be compared with when the user asks for the change map, else None."""
     p = _panel(data, name, sheet)
     if len(p.years) < 2 or p.table.empty:
-        return
+        return None
     st.subheader(t("yr_app_title", lang, start=p.years[0], end=p.years[-1], n=len(p.years)))
     metric = st.selectbox(t("di_metric_select", lang), p.metrics, key="yr_metric",
                           format_func=lambda m: columns.label(m, lang))
@@ -75,6 +76,8 @@ def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
     a, b = st.columns(2)
     start = a.selectbox(t("yr_app_from", lang), p.years, index=len(p.years) - 2, key="yr_from")
     end = b.selectbox(t("yr_app_to", lang), p.years, index=len(p.years) - 1, key="yr_to")
+    compare_with = start if st.toggle(t("yr_app_map_change", lang, start=start), key="yr_map_change",
+                                      help=t("yr_app_map_change_help", lang)) else None
     if start != end:
         risers = dynamics.risers(p.table, start, end, [metric], n=10)
         st.markdown(f"**{t('yr_app_risers', lang, start=start, end=end)}**")
@@ -90,3 +93,4 @@ def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
     st.download_button(t("yr_app_download", lang), lambda: _years_html(data, name, sheet, metric, lang),
                        file_name=f"dei_years_{metric}.html", mime="text/html", on_click="ignore",
                        key="yr_download")
+    return compare_with

@@ -20,7 +20,8 @@ from dei_geo.core.i18n import Lang, t
 CITY, ADCODE, YEAR, SCORE = "city", "adcode", "year", "score"
 UNNAMED = "government.service_efficacy.unnamed"
 DERIVED_LABEL = {"shift": "di_m_shift", "rank_shift": "di_m_rank_shift", "change": "di_m_change",
-                 "rank_change": "di_m_rank_change"}  # see change.with_change; → catalogue key
+                 "rank_change": "di_m_rank_change", "year_change": "di_m_year_change",
+                 "rank_year_change": "di_m_rank_year_change"}  # see change.with_change; → catalogue key
 DERIVED = tuple(DERIVED_LABEL)
 
 # fields that are not metrics, and columns we recognise but do not use (listed, never silent)

@@ -53,3 +53,15 @@ def test_dynamics_in_words_and_a_citys_trajectory(app):
     assert "杭州的历年轨迹" in said
     trajectory = next(d.value for d in app.dataframe if "年份" in d.value.columns)
     assert list(trajectory["年份"]) == [2021, 2022, 2023]
+
+
+def test_the_change_between_two_years_is_mapped_around_zero(app):
+    app.toggle(key="yr_map_change").set_value(True).run()
+    assert not app.exception, app.exception
+    returned = app.session_state["returned"]
+    assert {"year_change", "rank_year_change"} <= set(returned["metrics"])
+    assert returned["label"].endswith("2022→2023")
+    app.selectbox(key="metric").set_value("rank_year_change").run()
+    assert not app.exception, app.exception
+    title = " ".join(c.value for c in app.caption)
+    assert "排名变化（较起始年份）" in title and "个共有城市之间的排名" in title
