@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dei_geo.analysis import rollup
 from dei_geo.app.text import plain
@@ -58,7 +57,7 @@ def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
     metric = st.selectbox(t("di_metric_select", lang), metrics, key="lv_metric",
                           format_func=lambda m: columns.label(m, lang))
     html = _map(data, name, sheet, metric, lang)
-    components.html(html, height=MAP_HEIGHT)
+    st.iframe(html, height=MAP_HEIGHT)  # the page escapes every text it holds (maps.unit_map)
     st.download_button(t("lv_app_download", lang), html.encode("utf-8"), file_name=f"counties_{metric}.html",
                        mime="text/html", key="lv_download")
     provinces = rollup.rollup(report.table, metric, "county")
@@ -67,4 +66,4 @@ def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
         t("lv_app_col_rank", lang): provinces["rank"], t("col_province", lang): provinces["name"],
         t("lv_app_col_mean", lang): provinces["mean"].round(1),
         t("lv_app_col_n", lang): [f"{n} / {u}" for n, u in zip(provinces["n"], provinces["units"])],
-    }), hide_index=True, key="lv_rollup")
+    }), hide_index=True, key="lv_rollup", placeholder="—")  # a province without values: no rank, no mean

@@ -226,7 +226,9 @@ def _render(ctx: Ctx) -> Dataset | None:
     if "year" in table:
         years = [int(y) for y in sorted(table["year"].dropna().unique())]
         if len(years) > 1:  # the map's year on a slider; the dynamics below
-            year = st.select_slider(t("di_year", lang), years, value=years[-1], key="di_year")
+            if st.session_state.get("di_year") not in years:
+                st.session_state["di_year"] = years[-1]  # the last year first; a choice kept across pages
+            year = st.select_slider(t("di_year", lang), years, key="di_year")
             base_year = years_panel.render(data, name, st.session_state.get("di_sheet"), lang)
         else:
             year = years[0]

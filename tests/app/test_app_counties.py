@@ -30,3 +30,9 @@ def test_the_county_map_is_one_offline_page_with_every_county():
     html = county_panel._map(COUNTIES.encode(), "counties.csv", None, "score", "zh")
     assert "counties.csv：总分（区县）" in html
     assert not export.EXTERNAL.search(html)  # no script, link, image or frame loaded from elsewhere
+
+
+def test_a_hostile_file_name_stays_text_on_the_county_map():
+    html = county_panel._map(COUNTIES.encode(), "<img src=x onerror=alert(1)>{{7*7}}.csv", None, "score", "zh")
+    assert "<img src=x" not in html and "{{7*7}}" not in html  # escaped: entities in HTML, \\u escapes in JSON
+    assert "&lt;img src=x onerror=alert(1)&gt;&#123;&#123;7*7&#125;&#125;.csv" in html  # the <title>, literal
