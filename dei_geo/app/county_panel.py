@@ -19,14 +19,6 @@ from dei_geo.wording import levels as words
 MAP_HEIGHT = 560
 
 
-def is_county(data: bytes, name: str, sheet: str | None) -> bool:
-    """True when the file names more county-level units than city-level ones (or has a 区县 column)."""
-    try:
-        return county_table.detect(loader.read(data, name, sheet)) == "county"
-    except loader.FileProblem:
-        return False  # the city check says what is wrong with the file
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _check(data: bytes, name: str, sheet: str | None) -> county_table.CountyReport:
     return county_table.check(loader.read(data, name, sheet))

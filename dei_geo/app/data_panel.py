@@ -24,7 +24,7 @@ from dei_geo.core import columns, tabular
 from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import Scheme
 from dei_geo.maps import web
-from dei_geo.sources import template, validate
+from dei_geo.sources import county_table, loader, template, validate
 from dei_geo.sources.datasets import Dataset
 from dei_geo.wording import change as change_words
 from dei_geo.wording import index as index_words
@@ -44,8 +44,13 @@ GAP_EFFECT = {"not_computed": "di_effect_not_computed", "as_zero": "di_effect_as
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _validated(data: bytes, name: str, sheet: str | None) -> validate.Report:
-    return validate.validate(data, name=name, sheet=sheet)
+def _validated(data: bytes, name: str, sheet: str | None) -> tuple[validate.Report, str]:
+    """The city check of the file and its level (``city`` or ``county``), from one read."""
+    try:
+        raw = loader.read(data, name=name, sheet=sheet)
+    except loader.FileProblem:  # the report says what is wrong with the file
+        return validate.validate(data, name=name, sheet=sheet), "city"
+    return validate.check(raw), county_table.detect(raw)
 
 
 @st.cache_data(show_spinner=False)
@@ -208,15 +213,15 @@ def _render(ctx: Ctx) -> Dataset | None:
     if st.session_state.get("di_file") is None:  # back from another page: the file is still in use
         st.caption(t("di_in_use", lang, name=plain(name)))
         st.button(t("di_remove", lang), on_click=_remove, key="di_remove")
-    if county_panel.is_county(data, name, st.session_state.get("di_sheet")):  # 区县: their own check and map
-        county_panel.render(data, name, st.session_state.get("di_sheet"), lang)
+    report, level = _validated(data, name, None)  # one read: the report carries the sheet names too
+    if level == "county":  # 区县: their own check, map and province means
+        county_panel.render(data, name, None, lang)
         return None
-    report = _validated(data, name, None)  # one read: the report carries the sheet names too
     if len(report.sheets) > 1:
         sheet = st.selectbox(t("di_sheet", lang), [None, *report.sheets], key="di_sheet",
                              format_func=lambda s: t("di_sheet_auto", lang) if s is None else s)
         if sheet is not None:
-            report = _validated(data, name, sheet)
+            report, _ = _validated(data, name, sheet)
     _report(report, lang)
     table = report.table
     if table.empty:

@@ -515,6 +515,8 @@ def _header_issues(raw: loader.RawTable) -> tuple[dict[int, str], list[Issue], I
             fields[j] = found
     if not set(fields.values()) & set(columns.metrics()):
         return fields, issues, Issue("no_metric_columns", row=raw.header_row, **base)
+    if not set(fields.values()) & {columns.CITY, columns.ADCODE}:  # e.g. a 区县 column only
+        return fields, issues, Issue("missing_city_column", row=raw.header_row, **base)
     return fields, issues, None
 
 

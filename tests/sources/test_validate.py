@@ -309,3 +309,11 @@ def test_invisible_characters_in_headers_and_scores():
     r = _csv("城市,\ufeff总分\u200b\n杭州,9\u200b2.9\n")  # a BOM inside: files pasted together
     assert r.ok and r.columns == {"city": "城市", "score": "\ufeff总分\u200b"}
     assert r.table["score"].tolist() == [92.9]
+
+
+def test_a_file_with_a_county_column_but_no_city_column_is_one_clear_error():
+    """The loader accepts a 区县 header row (for the county check); the city check must say what
+    is missing rather than fail on the first row."""
+    report = validate.validate("区县,省份,总分\n朝阳区,北京,80\n".encode(), name="c.csv")
+    assert not report.ok and [i.code for i in report.issues if i.severity == "error"] == ["missing_city_column"]
+    assert "没有城市列" in report.issues[-1].why("zh")
