@@ -1,9 +1,10 @@
 """PySAL's permutation engines load without numba's JIT.
 
 numba is installed only because giddy needs quantecon, which needs numba. When numba can be
-imported, ``esda.crand`` and ``libpysal.common`` compile their permutation loops with it: 16–25 s
-of JIT compilation in every new process on the 2-core machine (every CLI call, every fresh app
-server, every test subprocess) for work their NumPy path does in 0.6 s, and a different random
+imported, ``esda.crand`` and ``libpysal.common`` compile their permutation loops with it: on the
+2-core machine (2026-12-02, cProfile of the first ``spatial.dei_spillover`` with numba active)
+16–25 s of JIT compilation in every new process — every CLI call, fresh app server and test
+subprocess — for work their NumPy path does in about a second, and a different random
 stream, so the same seed gives other p-values than on a machine without numba. ``install()``
 puts a finder first on ``sys.meta_path`` that runs those two modules as if numba were absent
 (their own fallback); every other module, quantecon included, still gets numba.

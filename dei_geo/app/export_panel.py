@@ -11,8 +11,8 @@ import streamlit as st
 from dei_geo.analysis import compare
 from dei_geo.app import compare as compare_panel
 from dei_geo.app import map_page, regions_panel, selected, tables
+from dei_geo.app.labels import LAYER_LABEL
 from dei_geo.app.state import Ctx, View
-from dei_geo.app.text import LAYER_LABEL
 from dei_geo.core import places, tabular
 from dei_geo.core.i18n import t
 from dei_geo.maps import export, overlays, print_map, selection, web

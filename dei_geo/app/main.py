@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from dei_geo.app import compare, data_panel, selected, state, view, widgets
-from dei_geo.app.text import LAYER_LABEL, SCHEME_LABEL
+from dei_geo.app.labels import LAYER_LABEL, SCHEME_LABEL
 from dei_geo.core import columns, theme
 from dei_geo.core.i18n import LANGS, t
 from dei_geo.maps import classify, overlays

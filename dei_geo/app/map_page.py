@@ -8,6 +8,8 @@ the outline of the selected city.
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from dei_geo.app import compare, data_panel, leaflet, overview, profile, selected, state
@@ -35,8 +37,7 @@ def map_with_fallback(v: View) -> web.PreparedMap:
         st.stop()
     except classify.TooFewValues as err:  # e.g. 5 published pillar scores cannot make 7 classes
         st.warning(t("too_few_values", v.shown.lang, got=err.got, k=err.k))
-        return prepared(View(report=v.report, shown=state.Ctx(**{**v.shown.__dict__, "scheme": "tiers",
-                                                                 "k": 5}), layers=v.layers, user=v.user))
+        return prepared(dataclasses.replace(v, shown=dataclasses.replace(v.shown, scheme="tiers", k=5)))
 
 
 def layers(v: View) -> list:

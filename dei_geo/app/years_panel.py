@@ -42,10 +42,10 @@ def _trajectory(p: panel.Panel, adcode: int, metric: str, lang: Lang) -> None:
     if rows.empty or metric not in rows:
         st.caption(t("yr_app_city_absent", lang, city=places.display_name(adcode)))
         return
-    ranks = {y: int(p.dataset(y).scores.set_index("adcode").at[adcode, "rank"])
-             for y in rows["year"] if pd.notna(p.dataset(y).scores.set_index("adcode").at[adcode, "rank"])}
+    # rank of the metric shown among that year's cities (1 = highest)
+    rank = p.table.groupby("year")[metric].rank(ascending=False, method="min").loc[rows.index]
     frame = pd.DataFrame({"year": rows["year"].astype(int), "value": rows[metric].astype(float),
-                          "rank": [ranks.get(y) for y in rows["year"]]})
+                          "rank": rank.astype("Int64")})
     chart = alt.Chart(frame).mark_line(point=True, color=BAR_COLOR).encode(
         x=alt.X("year:O", title=t("yr_app_year", lang)),
         y=alt.Y("value:Q", title=columns.label(metric, lang), scale=alt.Scale(zero=False)),

@@ -2,9 +2,11 @@
 a slider, the dynamics in words, the risers between two years, a city's trajectory, the offline
 year-slider map."""
 
+import io
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -53,6 +55,9 @@ def test_dynamics_in_words_and_a_citys_trajectory(app):
     assert "杭州的历年轨迹" in said
     trajectory = next(d.value for d in app.dataframe if "年份" in d.value.columns)
     assert list(trajectory["年份"]) == [2021, 2022, 2023]
+    table = pd.read_csv(io.BytesIO(_panel_csv()))
+    last = table[table["年份"] == 2023].set_index("城市代码")["总分"]
+    assert trajectory["排名"].iloc[-1] == (last > last[330100]).sum() + 1  # its rank by 总分 in 2023
 
 
 def test_the_change_between_two_years_is_mapped_around_zero(app):
