@@ -64,6 +64,45 @@ def with_change(other: Dataset, base: Dataset, metric: str = "score", name: str 
 
 
 TIER_MOVES = ("up", "down", "same")  # tier_move codes (tier order: 一线 first)
+TRANSITIONS = ("up2", "up1", "same", "down1", "down2", "one_year")  # transition codes, up first
+
+
+def _tier_steps(diff: pd.DataFrame, tiers: pd.DataFrame) -> pd.Series:
+    """Tiers moved from ``tier_base`` to ``tier_other`` (+1 = one tier up, −2 = two down; NaN
+    without a tier on either side), by the order of ``tiers`` (一线 first)."""
+    order = {t: i for i, t in enumerate(tiers["tier"])}
+    return (diff["tier_base"].map(order) - diff["tier_other"].map(order)).astype(float)
+
+
+def tier_transitions(base: Dataset, other: Dataset) -> pd.DataFrame:
+    """Every city with an overall score in either dataset: adcode, city, both scores and tier ids,
+    ``tier_steps`` (+2 = two tiers up, NaN unless scored in both) and ``transition`` (a code of
+    ``TRANSITIONS``: up2 = two tiers up or more, up1, same, down1, down2 = two down or more,
+    one_year = scored in one of the two only). The tier moves of ``city_changes`` (and so of
+    ``dei-geo change``) are the signs of the same steps."""
+    diff = compare(base, other)
+    diff = diff[diff["value_base"].notna() | diff["value_other"].notna()].copy()
+    steps = _tier_steps(diff, base.tiers)
+    diff["tier_steps"] = steps
+    code = pd.Series("one_year", index=diff.index, dtype=object)
+    code[steps >= 2], code[steps == 1], code[steps == 0] = "up2", "up1", "same"
+    code[steps == -1], code[steps <= -2] = "down1", "down2"
+    diff["transition"] = code
+    cols = ["adcode", "city", "value_base", "value_other", "tier_base", "tier_other", "tier_steps", "transition"]
+    return diff[cols].reset_index(drop=True)
+
+
+def with_tier_transition(other: Dataset, base: Dataset, base_name: str, other_name: str,
+                         name: str = "tier_year_change") -> Dataset:
+    """``other`` plus column ``name``: the tiers each city moved since ``base`` (``tier_steps``,
+    NaN unless scored in both); ``meta["transitions"][name]`` keeps ``tier_transitions`` (cities
+    scored only in ``base`` included) and the two names (e.g. years) for the map's categories."""
+    frame = tier_transitions(base, other)
+    scores = other.scores.copy()
+    scores[name] = scores["adcode"].map(frame.set_index("adcode")["tier_steps"]).astype(float)
+    kept = {**other.meta.get("transitions", {}),
+            name: {"frame": frame, "base": base_name, "other": other_name}}
+    return dataclasses.replace(other, scores=scores, meta={**other.meta, "transitions": kept})
 
 
 def city_changes(base: Dataset, other: Dataset) -> pd.DataFrame:
@@ -75,11 +114,9 @@ def city_changes(base: Dataset, other: Dataset) -> pd.DataFrame:
     diff = compare(base, other)
     mine = set(other.scores["adcode"])
     out = diff[diff["adcode"].isin(mine)].copy()
-    order = {t: i for i, t in enumerate(base.tiers["tier"])}
-    a, b = out["tier_base"].map(order), out["tier_other"].map(order)
+    steps = _tier_steps(out, base.tiers)
     move = pd.Series("", index=out.index, dtype=object)
-    both = a.notna() & b.notna()
-    move[both & (b < a)], move[both & (b > a)], move[both & (a == b)] = "up", "down", "same"
+    move[steps > 0], move[steps < 0], move[steps == 0] = "up", "down", "same"
     out["tier_move"] = move
     out = out.sort_values(["rank_other", "value_other"], ascending=[True, False], na_position="last")
     out.attrs.update(n_common=diff.attrs["n_common"], n_other=len(mine), n_base=len(base.scores))

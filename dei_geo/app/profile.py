@@ -9,7 +9,7 @@ import streamlit as st
 from dei_geo import briefs
 from dei_geo.analysis import national
 from dei_geo.analysis.profile import city_profile
-from dei_geo.app import state
+from dei_geo.app import state, trajectory
 from dei_geo.app.state import Ctx
 from dei_geo.core import places
 from dei_geo.core.i18n import Lang, t
@@ -153,6 +153,7 @@ def render(ctx: Ctx, adcode: int) -> None:
     st.subheader(t("profile_heading", lang, short=card["short_name"], name=card["name"],
                    pinyin=card["pinyin"].title()))
     st.caption(" · ".join([card["province"], card["kind"], str(card["adcode"])]))
+    trajectory.render(adcode, lang)  # the city in a multi-year upload shown on the map (else nothing)
     _headline(card, ctx.ds.label, lang)
     _percentiles(card, lang)
     if card["score"] is not None:

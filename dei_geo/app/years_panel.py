@@ -1,67 +1,45 @@
 """Your data over years (issue 12), on the data page when the upload holds two years or more:
 the dynamics of the index (``analysis.dynamics``: giddy and inequality) in words, the risers
-between any two years, a city's trajectory, and the offline map with a year slider."""
+between any two years and the offline map with a year slider. A city's trajectory is on the map
+page's card (``app.trajectory``)."""
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import dynamics
-from dei_geo.app import selected
 from dei_geo.app.text import plain
-from dei_geo.core import columns, places
+from dei_geo.core import columns
 from dei_geo.core.i18n import Lang, t
-from dei_geo.core.theme import BAR_COLOR
 from dei_geo.maps import years
 from dei_geo.sources import panel
 from dei_geo.wording import dynamics as words
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _panel(data: bytes, name: str, sheet: str | None) -> panel.Panel:
+def read(data: bytes, name: str, sheet: str | None) -> panel.Panel:
+    """The upload read as a multi-year panel (cached: the data page and the map page's card share it)."""
     return panel.read([data], names=[name], sheet=sheet)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _report(data: bytes, name: str, sheet: str | None, metric: str) -> dict:
-    return dynamics.report(_panel(data, name, sheet).wide(metric), dynamics.city_weights("queen"))
+    return dynamics.report(read(data, name, sheet).wide(metric), dynamics.city_weights("queen"))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _years_html(data: bytes, name: str, sheet: str | None, metric: str, lang: Lang) -> bytes:
-    p = _panel(data, name, sheet)
+    p = read(data, name, sheet)
     label = t("di_label", lang, name=name)
     ym = years.prepare_years({y: p.dataset(y, label=f"{label} {y}") for y in p.years}, metric, "tiers", 5, lang)
     return years.to_html(ym).encode("utf-8")
 
 
-def _trajectory(p: panel.Panel, adcode: int, metric: str, lang: Lang) -> None:
-    rows = p.table[p.table["adcode"] == adcode].sort_values("year")
-    if rows.empty or metric not in rows:
-        st.caption(t("yr_app_city_absent", lang, city=places.display_name(adcode)))
-        return
-    # rank of the metric shown among that year's cities (1 = highest)
-    rank = p.table.groupby("year")[metric].rank(ascending=False, method="min").loc[rows.index]
-    frame = pd.DataFrame({"year": rows["year"].astype(int), "value": rows[metric].astype(float),
-                          "rank": rank.astype("Int64")})
-    chart = alt.Chart(frame).mark_line(point=True, color=BAR_COLOR).encode(
-        x=alt.X("year:O", title=t("yr_app_year", lang)),
-        y=alt.Y("value:Q", title=columns.label(metric, lang), scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("year:O", title=t("yr_app_year", lang)),
-                 alt.Tooltip("value:Q", title=columns.label(metric, lang), format=".1f"),
-                 alt.Tooltip("rank:Q", title=t("col_rank", lang))])
-    st.markdown(f"**{t('yr_app_trajectory', lang, city=places.display_name(adcode))}**")
-    st.altair_chart(chart, width="stretch")
-    st.dataframe(frame.rename(columns={"year": t("yr_app_year", lang), "value": columns.label(metric, lang),
-                                       "rank": t("col_rank", lang)}).round(1), hide_index=True)
-
-
 def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> int | None:
     """The section (nothing when the file holds fewer than two years); returns the year the map's
     year is to be compared with when the user asks for the change map, else None."""
-    p = _panel(data, name, sheet)
+    p = read(data, name, sheet)
     if len(p.years) < 2 or p.table.empty:
         return None
     st.subheader(t("yr_app_title", lang, start=p.years[0], end=p.years[-1], n=len(p.years)))
@@ -85,11 +63,7 @@ def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> int | None:
             t("col_city", lang): risers["city"], t("yr_app_rank", lang, year=start): risers["rank_start"],
             t("yr_app_rank", lang, year=end): risers["rank_end"], t("yr_app_gain", lang): risers["rank_change"],
         }), hide_index=True, key="yr_risers")
-    city = selected.current()
-    if city is not None:
-        _trajectory(p, city, metric, lang)
-    else:
-        st.caption(t("yr_app_pick_city", lang))
+    st.caption(t("yr_app_card_pointer", lang))  # the city's trajectory: on the map page's card
     st.download_button(t("yr_app_download", lang), lambda: _years_html(data, name, sheet, metric, lang),
                        file_name=f"dei_years_{metric}.html", mime="text/html", on_click="ignore",
                        key="yr_download")

@@ -21,8 +21,10 @@ CITY, ADCODE, YEAR, SCORE = "city", "adcode", "year", "score"
 UNNAMED = "government.service_efficacy.unnamed"
 DERIVED_LABEL = {"shift": "di_m_shift", "rank_shift": "di_m_rank_shift", "change": "di_m_change",
                  "rank_change": "di_m_rank_change", "year_change": "di_m_year_change",
-                 "rank_year_change": "di_m_rank_year_change"}  # see change.with_change; → catalogue key
+                 "rank_year_change": "di_m_rank_year_change",
+                 "tier_year_change": "yr_m_tier_year_change"}  # see change.with_change; → catalogue key
 DERIVED = tuple(DERIVED_LABEL)
+TRANSITIONS = ("tier_year_change",)  # derived tier moves, mapped as categories (change.with_tier_transition)
 
 # fields that are not metrics, and columns we recognise but do not use (listed, never silent)
 _WORDS = {

@@ -35,6 +35,11 @@ DIVERGING: dict[int, list[str]] = {
     2: ["#a6611a", "#dfc27d", "#f5f5f5", "#80cdc1", "#018571"],
     3: ["#8c510a", "#d8b365", "#f6e8c3", "#f5f5f5", "#c7eae5", "#5ab4ac", "#01665e"],
 }
+# Tier transitions between two years (``maps.transition``): purple = up, orange = down (PuOr-like),
+# the neutral of DIVERGING for no move, mid grey for a city scored in one of the two years only.
+# No colour can be read as a tier colour of SEQUENTIAL (``tests/core/test_theme.py``).
+TRANSITION_COLORS = {"up2": "#762a83", "up1": "#af8dc3", "same": "#f5f5f5", "down1": "#f1a340",
+                     "down2": "#b35806", "one_year": "#969696"}  # analysis.change.TRANSITIONS
 UNSCORED_COLOR = "#d9d9d9"  # fill of a unit the report did not evaluate (未参评)
 MISSING_COLOR = "#ffffff"  # fill of a listed unit with no value for this metric (未公布)
 MISSING_LINE = "#969696"  # outline of such a unit
@@ -81,6 +86,7 @@ CREDIT_INK = "#555555"  # credits: the source line under a web map's title, a pr
 
 # --- the app's charts -------------------------------------------------------------------------
 BAR_COLOR = "#2c7fb8"  # bars and points of scores (a city, rings, decay)
+PILLAR_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")  # the five pillars' lines (Dark2)
 CHART_CONTEXT = "#bdbdbd"  # province and national means beside a city
 MEAN_COLOR = "#d95f02"  # dashed rule at the national mean
 FIT_COLOR = "#333333"  # fitted lines (Moran slope, distance decay)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dei_geo.core import tiers as tiers_mod
 from dei_geo.sources import datasets
 
 APP = str(Path(__file__).resolve().parents[1] / "apps" / "data_panel_app.py")
@@ -46,27 +47,40 @@ def test_several_years_bring_the_slider_risers_and_map(app):
     assert not app.exception and app.session_state["returned"]["label"].endswith("2021")
 
 
-def test_dynamics_in_words_and_a_citys_trajectory(app):
+def test_dynamics_in_words_and_a_pointer_to_the_citys_card(app):
     app.session_state["selected_city"] = 330100
     app.toggle(key="yr_compute").set_value(True).run()
     assert not app.exception, app.exception
     said = " ".join(m.value for m in app.markdown)
     assert "分级转移" in said or "转移" in said
-    assert "杭州的历年轨迹" in said
-    trajectory = next(d.value for d in app.dataframe if "年份" in d.value.columns)
-    assert list(trajectory["年份"]) == [2021, 2022, 2023]
-    table = pd.read_csv(io.BytesIO(_panel_csv()))
-    last = table[table["年份"] == 2023].set_index("城市代码")["总分"]
-    assert trajectory["排名"].iloc[-1] == (last > last[330100]).sum() + 1  # its rank by 总分 in 2023
+    assert "杭州的历年轨迹" not in said  # one trajectory: on the map page's card (test_app_trajectory)
+    assert any("显示在地图页的城市卡片上" in c.value for c in app.caption)
+    assert not any("年份" in d.value.columns for d in app.dataframe)
 
 
 def test_the_change_between_two_years_is_mapped_around_zero(app):
     app.toggle(key="yr_map_change").set_value(True).run()
     assert not app.exception, app.exception
     returned = app.session_state["returned"]
-    assert {"year_change", "rank_year_change"} <= set(returned["metrics"])
+    assert {"year_change", "rank_year_change", "tier_year_change"} <= set(returned["metrics"])
     assert returned["label"].endswith("2022→2023")
     app.selectbox(key="metric").set_value("rank_year_change").run()
     assert not app.exception, app.exception
     title = " ".join(c.value for c in app.caption)
     assert "排名变化（较起始年份）" in title and "个共有城市之间的排名" in title
+
+
+def test_the_tier_transitions_between_two_years_are_map_categories(app):
+    app.toggle(key="yr_map_change").set_value(True).run()
+    app.selectbox(key="metric").set_value("tier_year_change").run()
+    assert not app.exception, app.exception
+    assert any("分级变化（较起始年份）" in c.value for c in app.caption)  # the map's title
+    legend = app.session_state["legend"]
+    assert list(legend) == ["升两级及以上", "升一级", "不变", "降一级", "降两级及以上", "仅一年有数据", "无数据"]
+    table = pd.read_csv(io.BytesIO(_panel_csv()))
+    tiers = {y: tiers_mod.classify(g.set_index("城市代码")["总分"]) for y, g in table.groupby("年份")}
+    order = {t: i for i, t in enumerate(tiers_mod.load_tiers()["tier"])}
+    steps = (tiers[2022].astype(object).map(order) - tiers[2023].astype(object).map(order)).dropna()  # + = up
+    assert legend["升一级"] == (steps == 1).sum() > 0 and legend["降一级"] == (steps == -1).sum() > 0
+    assert legend["不变"] == (steps == 0).sum() and legend["升两级及以上"] == (steps >= 2).sum()
+    assert sum(legend.values()) == 370
