@@ -52,16 +52,42 @@ def folium_default(units, vals) -> dict:
 
 
 def spillover(units, vals) -> dict:
-    """Queen weights (islands attached) and Moran's I + LISA + Gi* (999 permutations) on all units."""
-    from dei_geo.analysis import spatial
+    """Queen weights (islands attached) and Moran's I + LISA + Gi* (999 permutations) on all units;
+    the region tables (clusters and metro circles) and the rings and decay around every core city
+    (``county_regions.core_rings``), each timed from a warm process (data files read once before)."""
+    from dei_geo.analysis import county_regions, regions, spatial
 
     frame = boundaries.units("counties", "web")
+    table = pd.DataFrame({"adcode": frame.index, "score": vals.to_numpy()})
+    region_list = regions.clusters() + regions.circles()
+    county_regions.core_rings(table.head(5), "score")  # warm: crosswalk, seats, centres read
+    cpu = time.process_time()
     t0 = time.perf_counter()
     w = spatial.build_weights(frame, "queen")
     t1 = time.perf_counter()
     spatial.Spillover(pd.Series(vals.to_numpy(), index=frame.index), w)
     t2 = time.perf_counter()
-    return {"weights": t1 - t0, "statistics": t2 - t1, "islands": len(w.attached)}
+    county_regions.region_table(table, "score", region_list)
+    t3 = time.perf_counter()
+    _, cores = county_regions.core_rings(table, "score")
+    t4 = time.perf_counter()
+    cpu = time.process_time() - cpu
+    return {"cpu": cpu, "weights": t1 - t0, "statistics": t2 - t1, "regions": t3 - t2, "rings": t4 - t3,
+            "cores": len(cores), "islands": len(w.attached), "polygon_rings": polygon_distances(frame)}
+
+
+def polygon_distances(frame) -> float:
+    """The naive route for the rings: the city level's distance to each unit's polygon (an
+    azimuthal equidistant projection per core city, as ``regions.distances_km``), all cores."""
+    from shapely.geometry import Point
+
+    from dei_geo.analysis import regions
+
+    t0 = time.perf_counter()
+    for c in regions.centres().itertuples():
+        aeqd = f"+proj=aeqd +lat_0={c.lat} +lon_0={c.lon} +datum=WGS84 +units=m"
+        frame.geometry.to_crs(aeqd).distance(Point(0, 0))
+    return time.perf_counter() - t0
 
 
 def main() -> None:
@@ -79,8 +105,12 @@ def main() -> None:
     for name, r in rows:
         print(f"| {name} | {r['bytes'] / 1e6:.2f} MB | {r['seconds']:.2f} s | {r['external']} |")
     sp = spillover(units, vals)
-    print(f"\ncounty spillover (queen, {sp['islands']} islands attached): weights {sp['weights']:.2f} s, "
-          f"Moran + LISA + Gi* {sp['statistics']:.2f} s, total {sp['weights'] + sp['statistics']:.2f} s")
+    total = sp["weights"] + sp["statistics"] + sp["regions"] + sp["rings"]
+    print(f"\ncounty statistics on {len(units):,} units: queen weights ({sp['islands']} islands attached) "
+          f"{sp['weights']:.2f} s, Moran + LISA + Gi* {sp['statistics']:.2f} s, region tables "
+          f"{sp['regions']:.2f} s, rings + decay around {sp['cores']} core cities {sp['rings']:.2f} s; "
+          f"total {total:.2f} s ({sp['cpu']:.2f} s of CPU); the rings from polygon distances instead "
+          f"(the city level's way) {sp['polygon_rings']:.2f} s")
     manifest = json.loads((paths.GEODATA / "manifest.json").read_text(encoding="utf-8"))
     print("\n| geodata layer | features | vertices | bytes |")
     print("|---|---:|---:|---:|")

@@ -6,14 +6,18 @@ column ``counties``) are resolved within that prefecture (``core.counties``); wh
 does not name them one by one ("7 northern counties", "parts of 延平 …") the whole prefecture is
 counted and the region says so (``unresolved``). Statistics are ``regions``' own (mean, median,
 CV, Gini, Theil) over the counties with a value. ``spillover`` runs ``spatial.Spillover`` on the
-county coverage (queen, islands attached).
+county coverage (queen, islands attached). ``core_rings``: the city level's rings and distance
+decay around the core cities (``regions.centres``; ``spatial.RINGS_KM``, ``spatial``'s fit),
+counted in counties.
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+from pyproj import Geod
 
 from dei_geo.analysis import regions, spatial
 from dei_geo.core import counties
@@ -81,3 +85,59 @@ def spillover(table: pd.DataFrame, metric: str, weights: str = "queen") -> spati
     if len(units) < spatial.MIN_UNITS:
         raise spatial.TooFewUnits(len(units))
     return spatial.Spillover(values.reindex(units.index), spatial.build_weights(units, weights))
+
+
+RING_COLUMNS = ["ring", "n", "mean", "diff_national", "lo", "hi", "adcode", "city"]
+
+
+def rings_around(values: pd.Series, seats: pd.DataFrame, centres: pd.DataFrame,
+                 rings=spatial.RINGS_KM) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rings and decay of ``values`` (adcode → value) around each of ``centres`` (adcode, city,
+    lon, lat). ``seats`` (adcode, lon, lat, prefecture_adcode) are the counties' seats; the
+    distance of a county is the geodesic (WGS-84 ellipsoid) from the centre point to its seat.
+    A core city's own counties (its prefecture) are left out, as the city level leaves out the
+    core: the rings measure its surroundings. National mean: every value given.
+
+    Returns (rings: one row per centre and ring — ``spatial.RINGS_KM`` [0, 50], (50, 100], … —
+    with n, mean and mean − national mean; cores: one row per centre with a county within the
+    last ring — adcode, city, own (its counties with a value, left out), fade_ring (first ring
+    with counties whose mean is at or below the national mean) and ``spatial``'s decay fit of
+    value = a + b·ln(km): n, slope, ci_low, ci_high, per_doubling, r2, fade_km, significant).
+    """
+    values = values.dropna().astype(float)
+    national = float(values.mean()) if len(values) else np.nan
+    seats = seats.set_index("adcode").loc[values.index.intersection(seats["adcode"])]
+    max_km = rings[-1][1]
+    geod = Geod(ellps="WGS84")
+    ring_rows, rows = [], []
+    for c in centres.itertuples():
+        own = seats["prefecture_adcode"].to_numpy() == c.adcode
+        around = seats[~own]
+        _, _, metres = geod.inv(np.full(len(around), c.lon), np.full(len(around), c.lat),
+                                around["lon"].to_numpy(), around["lat"].to_numpy())
+        df = pd.DataFrame({"distance_km": metres / 1000, "value": values.reindex(around.index).to_numpy()},
+                          index=around.index)
+        df = df[df["distance_km"] <= max_km].sort_values("distance_km")
+        if df.empty:
+            continue
+        rm = spatial._rings(df, national, rings)
+        ring_rows.append(rm.assign(adcode=int(c.adcode), city=c.city))
+        faded = rm.loc[(rm["n"] > 0) & (rm["diff_national"] <= 0), "ring"]
+        rows.append({"adcode": int(c.adcode), "city": c.city, "own": int(own.sum()),
+                     "fade_ring": faded.iloc[0] if len(faded) else None,
+                     **spatial._decay(df, national, max_km)})
+    if not rows:
+        return pd.DataFrame(columns=RING_COLUMNS), pd.DataFrame(columns=["adcode", "city", "own", "fade_ring"])
+    return pd.concat(ring_rows, ignore_index=True), pd.DataFrame(rows)
+
+
+def core_rings(table: pd.DataFrame, metric: str, rings=spatial.RINGS_KM) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rings_around`` for ``metric`` of a county table, around the city level's core cities
+    (``regions.centres``: their centre points), from the counties' seats (``boundaries.anchors``)."""
+    units = boundaries.units("counties", "web")
+    seats = pd.DataFrame({"adcode": units.index.astype(int), "lon": units["anchor_lon"].to_numpy(),
+                          "lat": units["anchor_lat"].to_numpy()})
+    prefecture = counties.load_counties().set_index("adcode")["prefecture_adcode"]
+    seats["prefecture_adcode"] = seats["adcode"].map(prefecture).to_numpy()
+    values = table.set_index("adcode")[metric].astype(float)
+    return rings_around(values, seats, regions.centres(), rings)

@@ -79,11 +79,12 @@ def _cmd_export(args) -> int:
         return levels.export(args)
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".html", ".htm", ".png", ".svg", ".pptx"):
-        print(printable(f"dei-geo export: {out}: only .html, .png, .svg and .pptx output is supported"),
+    if suffix not in (".html", ".htm", ".png", ".svg", ".pdf", ".pptx"):
+        print(printable(f"dei-geo export: {out}: only .html, .png, .svg, .pdf and .pptx output is supported"),
               file=sys.stderr)
         return 2
-    if suffix == ".pptx" and (args.province or args.region or args.layers or args.city or args.metric):
+    if suffix == ".pptx" and (args.province or args.region or args.layers or args.city or args.metric
+                              or args.page):
         print(printable("dei-geo export: " + i18n.t("cli_export_pptx_options", args.lang)), file=sys.stderr)
         return 2
     if args.data:
@@ -102,7 +103,7 @@ def _cmd_export(args) -> int:
             files.write_atomic(out, render.maps_deck(ds, args.lang, args.scheme, args.k))
         except files.WriteFailed as err:
             return _write_failed(err, args.lang, "export")
-    elif suffix in (".png", ".svg"):
+    elif suffix in (".png", ".svg", ".pdf"):
         if args.layers or args.city:
             print("dei-geo export: --layers/--city apply to .html output", file=sys.stderr)
             return 2
@@ -110,8 +111,8 @@ def _cmd_export(args) -> int:
             _write_print_map(args, prepared, out)
         except files.WriteFailed as err:
             return _write_failed(err, args.lang, "export")
-    elif args.province or args.region:
-        print("dei-geo export: --province/--region apply to .png/.svg output", file=sys.stderr)
+    elif args.province or args.region or args.page:
+        print("dei-geo export: --province/--region/--page apply to .png/.svg/.pdf output", file=sys.stderr)
         return 2
     else:
         if args.title:
@@ -153,7 +154,7 @@ def _write_print_map(args, prepared, out: Path) -> None:
         view = print_map.province_view(args.province)
     elif args.region:
         view = print_map.cluster_view(datasets.load_dei_2023().clusters, args.region)
-    print_map.write(prepared, out, view, dpi=args.dpi, title=args.title)
+    print_map.write(prepared, out, view, dpi=args.dpi, title=args.title, page=args.page)
 
 
 def _cmd_profile(args) -> int:

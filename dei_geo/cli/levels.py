@@ -28,6 +28,8 @@ POINT_TEXT = {
     "not_in_city": ("lv_pt_not_in_city", "lv_pt_not_in_city_fix"),
 }
 SEVERITY = {"error": "di_level_error", "warning": "lv_level_warning"}
+PRINT_SUFFIXES = (".png", ".svg", ".pdf")
+PAGES = ("a4-portrait", "a4-landscape", "16:9")  # print_map.PAGES (not imported: matplotlib is slow to load)
 LEVEL_NAME = {"city": "lv_level_city", "county": "lv_level_county", "province": "lv_level_province"}
 BY_NAME = {"province": "lv_by_province", "prefecture": "lv_by_prefecture"}
 
@@ -204,25 +206,29 @@ def _level_values(args):
 
 
 def export(args) -> int:
-    """``dei-geo export --level county|province``: the compact offline HTML map (``maps.unit_map``)."""
+    """``dei-geo export --level county|province``: the compact offline HTML map (``maps.unit_map``)
+    or a print map (.png, .svg, .pdf: ``maps.print_map``, a province's counties labelled)."""
     from dei_geo.core import counties, files
     from dei_geo.maps import unit_map
 
     cli = _base()
     out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm") or args.layers or args.city or args.region:
-        print(cli.printable("dei-geo export: " + i18n.t("lv_export_html_only", args.lang)), file=sys.stderr)
+    suffix = out.suffix.lower()
+    printed = suffix in PRINT_SUFFIXES
+    if (suffix not in (".html", ".htm") and not printed) or args.layers or args.city or args.region \
+            or (printed and args.points) or (args.page and not printed):
+        print(cli.printable("dei-geo export: " + i18n.t("lv_export_options", args.lang)), file=sys.stderr)
         return 2
     province = None
     if args.province:
         if args.level == "province":
-            print(cli.printable("dei-geo export: " + i18n.t("lv_export_html_only", args.lang)), file=sys.stderr)
+            print(cli.printable("dei-geo export: " + i18n.t("lv_export_options", args.lang)), file=sys.stderr)
             return 2
         try:
             province = counties.province_code(args.province)
         except ValueError:
-            print(cli.printable("dei-geo export: " + i18n.t("lv_unknown_province", args.lang, value=args.province)),
-                  file=sys.stderr)
+            print(cli.printable("dei-geo export: " + i18n.t("lv_unknown_province", args.lang, value=args.province)
+                                + " " + i18n.t("lv_unknown_province_fix", args.lang)), file=sys.stderr)
             return 2
     try:
         values, notes = _level_values(args)
@@ -234,6 +240,8 @@ def export(args) -> int:
     level = "counties" if args.level == "county" else "provinces"
     title = args.title or i18n.t("lv_map_title", args.lang, metric=args.metric or "score",
                                  level=i18n.t(LEVEL_NAME[args.level], args.lang))
+    if printed:
+        return _export_print(args, out, values, level, province, title)
     markers = None
     if args.points:
         try:
@@ -253,10 +261,36 @@ def export(args) -> int:
     return 0
 
 
+def _export_print(args, out: Path, values, level: str, province: int | None, title: str) -> int:
+    """A county or province print map: the nation, or (``province``) one province's counties,
+    labelled."""
+    from dei_geo.core import files
+    from dei_geo.maps import print_map, unit_print
+
+    cli = _base()
+    source = (i18n.t("lv_print_source", args.lang, file=Path(args.data).name) if args.data
+              else i18n.t("lv_print_source_2023", args.lang) if level == "provinces"
+              else i18n.t("lv_print_source_none", args.lang))
+    prep = unit_print.prepare(values, level, title, source, i18n.t("lv_no_value", args.lang), args.scheme,
+                              args.k, args.lang)
+    view = print_map.province_view(province, level) if province else print_map.national_view(level)
+    try:
+        print_map.write(prep, out, view, dpi=args.dpi, page=args.page)
+    except files.WriteFailed as err:
+        return cli._write_failed(err, args.lang, "export")
+    except ValueError as err:  # a dpi out of range
+        print(cli.printable(f"dei-geo export: {err}"), file=sys.stderr)
+        return 2
+    print(cli.printable(i18n.t("lv_export_written", args.lang, path=out, size=out.stat().st_size)))
+    return 0
+
+
 def add_export_level(parser) -> None:
-    """``export --level city|county|province`` (county and province: HTML only)."""
+    """``export --level city|county|province`` and ``--page`` (print maps of every level)."""
     parser.add_argument("--level", choices=("city", "county", "province"), default="city",
-                        help="map units: city (default), county or province (county/province: .html)")
+                        help="map units: city (default), county or province")
+    parser.add_argument("--page", choices=PAGES, default=None,
+                        help="print maps (.png/.svg/.pdf): page size (default: 10 in wide, as tall as the map)")
     parser.add_argument("--points", default=None,
                         help="county/province maps: a point table (名称, 经度, 纬度[, 城市, 得分]) as markers")
 
@@ -397,12 +431,14 @@ def add_profile_options(parser) -> None:
 
 def regions(args) -> int:
     """``dei-geo regions --level county --data FILE``: cluster and metro-circle statistics over
-    counties, and the county-level spillover statistics."""
+    counties, the county-level spillover statistics, and the rings and decay around the core
+    cities."""
     import math
 
     from dei_geo.analysis import county_regions, rollup, spatial
     from dei_geo.analysis import regions as city_regions
     from dei_geo.core import places
+    from dei_geo.wording import levels as words
 
     cli = _base()
     if not args.data:
@@ -420,9 +456,12 @@ def regions(args) -> int:
         moran = {"I": float(sp.I), "p": float(sp.p_sim), "n": int(sp.w.graph.n), "islands": len(sp.w.attached)}
     except spatial.TooFewUnits as err:
         moran = {"too_few": err.n, "need": err.need}
+    ring_table, cores = county_regions.core_rings(table, metric)
+    ring_records, core_records = rollup.to_records(ring_table), rollup.to_records(cores)
     if args.format == "json":
         text = json.dumps({"level": "county", "metric": metric, "regions": rollup.to_records(result),
-                           "spillover": moran}, ensure_ascii=False, indent=2)
+                           "spillover": moran, "rings": ring_records, "cores": core_records},
+                          ensure_ascii=False, indent=2)
         print("\n".join(cli.printable(line, as_json=True) for line in text.split("\n")))
         return 0
     lang = args.lang
@@ -445,6 +484,11 @@ def regions(args) -> int:
     else:
         print(cli.printable(i18n.t("lv_regions_moran", lang, i=moran["I"], p=moran["p"], n=moran["n"],
                                    islands=moran["islands"])))
+    if core_records:
+        print(cli.printable(i18n.t("lv_rings_title", lang)))
+    for core in core_records:
+        rings = [r for r in ring_records if r["adcode"] == core["adcode"]]
+        print(cli.printable("  " + words.core_rings(core, rings, lang)))
     return 0
 
 

@@ -1,7 +1,11 @@
-"""Print maps (PNG, SVG) of a prepared map, in an equal-area conic with the South China Sea inset.
+"""Print maps (PNG, SVG, PDF) of a prepared map, in an equal-area conic with the South China Sea inset.
 
-Classes, colours and legend rows are the web map's (``maps.prepare_map``); geometry is the print
-level of detail. The main frame stops north of 三沙 (about 18°N): its islands and the whole
+Classes, colours and legend rows are the web map's (``maps.prepare_map``; for counties and
+provinces ``maps.unit_print.prepare``); geometry is the print level of detail. The units are
+the view's level: cities (default), counties or provinces. A page size (``PAGES``: A4 portrait
+or landscape, 16:9 slides) fixes the figure's size; without one the figure is 10 in wide and as
+tall as the map needs. Labels of a view (a province, a region) are placed without overlap
+(``_place_labels``). The main frame stops north of 三沙 (about 18°N): its islands and the whole
 maritime line are drawn in the 南海诸岛 inset, at the same projection and a smaller scale, as on
 China's standard maps. Rendering is pure — a new ``Figure`` per call, no pyplot — and text is set
 in a CJK font found through matplotlib's font manager (``CJKFontMissing`` if there is none).
@@ -10,6 +14,7 @@ in a CJK font found through matplotlib's font manager (``CJKFontMissing`` if the
 from __future__ import annotations
 
 import io
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -29,7 +34,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from dei_geo.core import files, places
+from dei_geo.core import counties, files, places
 from dei_geo.core.i18n import t
 from dei_geo.core.theme import (
     COAST_COLOR,
@@ -52,8 +57,21 @@ from dei_geo.sources import boundaries
 
 NATIONAL_CRS = boundaries.ALBERS_CHINA
 SANSHA = 460300  # 三沙市: drawn only in the inset
-PrintFormat = Literal["png", "svg"]
-FORMATS: tuple[PrintFormat, ...] = ("png", "svg")
+# National maps of cities and provinces simplify the print level of detail by 1 km: 0.13 pt on a
+# 10 in page (half a pixel at 300 dpi), 45 % fewer city vertices, no unit below 94 % of its area
+# (bench/bench_print_svg.py). Counties keep theirs: at 1 km the smallest districts would lose
+# most of their shape.
+NATIONAL_TOLERANCE_M = {"cities": 1000.0, "provinces": 1000.0, "counties": 0.0}
+PrintFormat = Literal["png", "svg", "pdf"]
+FORMATS: tuple[PrintFormat, ...] = ("png", "svg", "pdf")
+Page = Literal["a4-portrait", "a4-landscape", "16:9"]
+PAGES: dict[str, tuple[float, float]] = {  # width, height in inches
+    "a4-portrait": (210 / 25.4, 297 / 25.4),
+    "a4-landscape": (297 / 25.4, 210 / 25.4),
+    "16:9": (13.333, 7.5),  # PowerPoint's widescreen slide
+}
+Level = Literal["cities", "counties", "provinces"]
+LEVELS: tuple[Level, ...] = ("cities", "counties", "provinces")
 DPI = PRINT_DPI
 CJK_FAMILIES = (  # first installed one wins
     "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC",
@@ -73,8 +91,14 @@ FOOTER_BAND = 0.55
 SIDE = 2.9  # legend column of province/region views
 INSET_SHARE = 0.34  # inset height / main frame height (national)
 DPI_RANGE = (50, 600)
+BELOW = 2.55  # band under the map for the legend, scale bar and inset on a portrait page
+LABEL_PT = {"cities": 7.0, "counties": 6.0}  # label type size of a view's units
 SVG_RC = {"svg.hashsalt": "dei-geo", "svg.fonttype": "path"}  # stable ids; glyphs as paths
+PDF_RC = {"pdf.fonttype": 42}  # TrueType outlines embedded (CJK glyphs stay text)
 _SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time
+SVG_DECIMALS = 2  # path coordinates in the SVG: 0.01 pt (3.5 µm on paper); matplotlib writes 6
+_SVG_PATH = re.compile(rb' d="([^"]*)"')
+_SVG_NUMBER = re.compile(rb"-?\d+\.\d+")
 
 
 class CJKFontMissing(FileNotFoundError):
@@ -122,10 +146,12 @@ class _Fonts:
 # --- what is drawn ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class View:
-    """What a print map covers: the nation (no adcodes), or some units in their surroundings."""
+    """What a print map covers: the nation (no adcodes), or some units in their surroundings;
+    ``level``: the units drawn (cities, counties or provinces; adcodes are of that level)."""
 
     name: str = ""
     adcodes: frozenset[int] = frozenset()
+    level: Level = "cities"
 
     @property
     def national(self) -> bool:
@@ -135,8 +161,8 @@ class View:
 NATIONAL = View()
 
 
-def province_view(name: str | int) -> View:
-    """A province with its cities: 浙江, 浙江省 or 330000."""
+def province_view(name: str | int, level: Level = "cities") -> View:
+    """A province with its cities (or, ``level="counties"``, its counties): 浙江, 浙江省 or 330000."""
     table = places.load_places()
     names = table.drop_duplicates("province_adcode").set_index("province_adcode")["province"]
     key = str(name).strip()
@@ -144,8 +170,19 @@ def province_view(name: str | int) -> View:
             if key in (str(a), p) or (len(key) >= 2 and p.startswith(key))]
     if len(hits) != 1:
         raise ValueError(f"unknown province {name!r}; choose one of {', '.join(names)}")
+    if level == "counties":
+        table = counties.load_counties()
+    elif level != "cities":
+        raise ValueError(f"a province view shows cities or counties, not {level!r}")
     adcodes = table.loc[table["province_adcode"] == hits[0], "adcode"]
-    return View(names[hits[0]], frozenset(int(a) for a in adcodes))
+    return View(names[hits[0]], frozenset(int(a) for a in adcodes), level)
+
+
+def national_view(level: Level = "cities") -> View:
+    """The whole country in units of ``level``."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+    return View(level=level)
 
 
 def cluster_view(clusters: pd.DataFrame, name: str) -> View:
@@ -164,20 +201,55 @@ class _Layers(NamedTuple):
     province_lines: np.ndarray
     outline: np.ndarray
     maritime: np.ndarray
+    units: gpd.GeoDataFrame  # the level drawn: adcode, geometry, anchor (x, y) and prefecture
+
+
+def _unit_layer(level: Level, lod: str) -> gpd.GeoDataFrame:
+    if level == "provinces":
+        units = boundaries.layer("provinces", lod).rename(columns={"province_adcode": "adcode"})
+        units["prefecture_adcode"] = units["adcode"]
+        return units[["adcode", "prefecture_adcode", "geometry"]].assign(anchor_lon=np.nan,
+                                                                         anchor_lat=np.nan)
+    units = boundaries.layer(level, lod)
+    if level == "cities":
+        units["prefecture_adcode"] = units["adcode"]
+    return units[["adcode", "prefecture_adcode", "geometry", "anchor_lon", "anchor_lat"]]
+
+
+def _simplified(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """A coverage simplified with shared edges kept shared (``tolerance`` in metres; 0: as is)."""
+    return shapely.coverage_simplify(geoms, tolerance) if tolerance else geoms
 
 
 @lru_cache(maxsize=8)
-def _layers(crs: str, lod: str = "print") -> _Layers:
-    """The layers of ``lod`` in ``crs`` (cached per projection; never modified by callers)."""
+def _layers(crs: str, lod: str = "print", level: Level = "cities", tolerance: float = 0.0) -> _Layers:
+    """The layers of ``lod`` in ``crs``, simplified by ``tolerance`` metres (cached per
+    projection; never modified by callers)."""
     cities = boundaries.layer("cities", lod)[["adcode", "geometry"]].to_crs(crs)
-    cities["geometry"] = shapely.orient_polygons(cities.geometry.values)
+    cities["geometry"] = shapely.orient_polygons(_simplified(cities.geometry.values, tolerance))
 
     def lines(gdf):
-        return gdf.to_crs(crs).geometry.values
+        return shapely.simplify(gdf.to_crs(crs).geometry.values, tolerance)
 
-    outline = boundaries.layer("outline", lod).to_crs(crs).boundary.values
+    if level == "cities":
+        units = cities
+        raw = _unit_layer("cities", lod)
+    else:
+        raw = _unit_layer(level, lod)
+        units = raw[["adcode", "geometry"]].to_crs(crs)
+        units["geometry"] = shapely.orient_polygons(_simplified(units.geometry.values, tolerance))
+    units = units.assign(prefecture_adcode=raw["prefecture_adcode"].to_numpy())
+    seat = gpd.GeoSeries(gpd.points_from_xy(raw["anchor_lon"], raw["anchor_lat"]), crs=4326).to_crs(crs)
+    units["anchor_x"], units["anchor_y"] = seat.x.to_numpy(), seat.y.to_numpy()
+    outline = shapely.simplify(boundaries.layer("outline", lod).to_crs(crs).boundary.values, tolerance)
     return _Layers(cities, lines(boundaries.layer("province_lines", lod)), outline,
-                   lines(boundaries.maritime()))
+                   lines(boundaries.maritime()), units)
+
+
+def _in_sansha(adcodes) -> np.ndarray:
+    """三沙市 or one of its county-level units (西沙区, 南沙区): drawn only in the inset."""
+    a = np.asarray(adcodes, dtype=np.int64)
+    return (a == SANSHA) | (a // 100 * 100 == SANSHA)
 
 
 def view_crs(view: View) -> str:
@@ -185,8 +257,8 @@ def view_crs(view: View) -> str:
     and 5/6 of its latitude span, central meridian through its middle), so its scale bar holds."""
     if view.national:
         return NATIONAL_CRS
-    units = boundaries.layer("cities", "print")
-    units = units[units["adcode"].isin(view.adcodes - {SANSHA})]
+    units = _unit_layer(view.level, "print")
+    units = units[units["adcode"].isin(view.adcodes) & ~_in_sansha(units["adcode"])]
     if units.empty:
         raise ValueError(f"{view.name or 'view'}: none of its adcodes has a boundary unit")
     x0, y0, x1, y1 = units.total_bounds
@@ -227,10 +299,10 @@ def _pt(web_weight: float) -> float:
 
 def _draw(ax, layers: _Layers, prepared: PreparedMap, view: View, rect, *, main: bool) -> None:
     """Fill the units inside ``rect`` (x0, y0, x1, y1); draw province lines, coast, maritime line."""
-    cities = layers.cities
-    units = cities.iloc[cities.sindex.query(shapely.box(*rect), predicate="intersects")]
+    drawn = layers.units
+    units = drawn.iloc[drawn.sindex.query(shapely.box(*rect), predicate="intersects")]
     if main:
-        units = units[units["adcode"] != SANSHA]
+        units = units[~_in_sansha(units["adcode"])]
     units = units.sort_values("adcode")
     inside = units["adcode"].isin(view.adcodes) | view.national
     styles = [prepared.styles.get(int(a), {}) for a in units["adcode"]]
@@ -238,9 +310,10 @@ def _draw(ax, layers: _Layers, prepared: PreparedMap, view: View, rect, *, main:
              for s, ok in zip(styles, inside)]
     paths = [_polygon_path(g) for g in units.geometry.values]
     # in the inset, 三沙's islets get a grey rim so they stay visible at its scale
-    edges = [RIM_COLOR if (a == SANSHA and not main) else EDGE_COLOR for a in units["adcode"]]
+    edges = [RIM_COLOR if (sansha and not main) else EDGE_COLOR for sansha in _in_sansha(units["adcode"])]
     ax.add_collection(PathCollection(paths, facecolors=faces, edgecolors=edges,
-                                     linewidths=0.15, zorder=1))
+                                     linewidths=0.15 if view.level == "cities" or not view.national
+                                     else 0.08, zorder=1, gid="units"))
     # outlined units (the 亳州 conflict; any unit the web map outlines), on top of all fills
     outlined: dict[tuple, list] = {}
     for path, style, ok in zip(paths, styles, inside):
@@ -353,22 +426,98 @@ def _legend(target, items, fonts, lang, size=8.0, **where):
     return legend
 
 
-def _labels(ax, layers, view, fonts):
-    """Short names of the view's units at a point inside their largest part."""
-    units = layers.cities[layers.cities["adcode"].isin(view.adcodes - {SANSHA})]
-    names = places.load_places().set_index("adcode")["short_name"]
-    halo = [patheffects.withStroke(linewidth=2.2, foreground=WHITE)]
-    for adcode, geom in sorted(zip(units["adcode"], units.geometry.values)):
-        parts = shapely.get_parts(geom)
-        point = parts[np.argmax(shapely.area(parts))].point_on_surface()
-        ax.text(point.x, point.y, names.get(int(adcode), str(adcode)), ha="center", va="center",
-                fontproperties=fonts(7), color=INK, path_effects=halo, zorder=6, clip_on=True)
+def label_names(view: View) -> dict[int, str]:
+    """The label of each unit of a view: its short name (杭州, 西湖); for counties the suffix
+    (区/县/市 …) is dropped only where the short name is unique within the province, so 和田市
+    and 和田县 (or 南京's and 徐州's 鼓楼区) keep their full names."""
+    if view.level == "counties":
+        table = counties.load_counties()
+        table = table[table["adcode"].isin(view.adcodes)]
+        twice = table.duplicated(["province_adcode", "short_name"], keep=False)
+        names = table["short_name"].where(~twice, table["name"])
+    else:
+        table = places.load_places()
+        table = table[table["adcode"].isin(view.adcodes)]
+        names = table["short_name"]
+    return dict(zip(table["adcode"].astype(int), names))
+
+
+def _anchor(unit) -> tuple[float, float]:
+    """A unit's seat when it lies inside the unit, else a point inside its largest part."""
+    point = shapely.Point(unit.anchor_x, unit.anchor_y)
+    if np.isfinite(unit.anchor_x) and unit.geometry.contains(point):
+        return unit.anchor_x, unit.anchor_y
+    parts = shapely.get_parts(unit.geometry)
+    inside = parts[np.argmax(shapely.area(parts))].point_on_surface()
+    return inside.x, inside.y
+
+
+def _free(box: np.ndarray, placed: np.ndarray) -> bool:
+    return not len(placed) or not np.any((box[0] < placed[:, 2]) & (placed[:, 0] < box[2])
+                                         & (box[1] < placed[:, 3]) & (placed[:, 1] < box[3]))
+
+
+def _place_labels(ax, labels: list[tuple[int, str, float, float, float]], fonts, size: float) -> None:
+    """Draw labels (adcode, text, anchor x, anchor y in data units, unit area) so that no two
+    overlap; each text's gid is ``label-<adcode>`` (so in the SVG too).
+
+    Deterministic and greedy, smallest unit first: each label takes the first free spot among its
+    anchor and rings of 16 positions around it, 0.6, 1.2, … text heights away, inside the frame.
+    A label that had to leave its anchor by more than its own half size gets a leader line. Text
+    boxes are measured on the canvas (``get_window_extent``) with a 1 pt gap."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    halo = [patheffects.withStroke(linewidth=2.0, foreground=WHITE)]
+    gap = ax.figure.dpi / 72
+    placed = np.empty((0, 4))
+    angles = np.deg2rad(np.arange(0, 360, 22.5))
+    for adcode, text, x, y, _ in sorted(labels, key=lambda item: (item[4], item[0])):
+        artist = ax.text(x, y, text, ha="center", va="center", fontproperties=fonts(size),
+                         color=INK, path_effects=halo, zorder=6, clip_on=True, gid=f"label-{adcode}",
+                         parse_math=False)
+        ext = artist.get_window_extent(renderer)
+        w, h = ext.width + 2 * gap, ext.height + 2 * gap
+        cx, cy = ax.transData.transform((x, y))
+        spot = None
+        for step in range(0, 40):
+            r = 0.6 * step * h
+            for a in (angles if step else [0.0]):
+                px, py = cx + r * np.cos(a) * max(1.0, w / h / 1.5), cy + r * np.sin(a)
+                box = np.array([px - w / 2, py - h / 2, px + w / 2, py + h / 2])
+                inside = (box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0
+                          and box[3] <= frame.y1)
+                if inside and _free(box, placed):
+                    spot = (px, py, box)
+                    break
+            if spot:
+                break
+        if spot is None:  # nowhere free in the frame: keep it at its anchor (never silently dropped)
+            spot = (cx, cy, np.array([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]))
+        px, py, box = spot
+        placed = np.vstack([placed, box])
+        artist.set_position(ax.transData.inverted().transform((px, py)))
+        if abs(px - cx) > w / 2 or abs(py - cy) > h / 2:  # left its unit's seat: a leader line
+            ex, ey = np.clip(cx, box[0] + gap, box[2] - gap), np.clip(cy, box[1] + gap, box[3] - gap)
+            (x0, y0), (x1, y1) = ax.transData.inverted().transform([(cx, cy), (ex, ey)])
+            ax.plot([x0, x1], [y0, y1], color=SUBTITLE_INK, linewidth=0.35, zorder=5,
+                    gid="leader", solid_capstyle="butt")
+            ax.plot([x0], [y0], marker="o", markersize=1.2, color=INK, zorder=5, gid="leader")
+
+
+def _labels(ax, layers, view, fonts) -> None:
+    """The view's units labelled with their short names (``label_names``) at their seats."""
+    units = layers.units[layers.units["adcode"].isin(view.adcodes)
+                         & ~_in_sansha(layers.units["adcode"])]
+    names = label_names(view)
+    items = [(int(u.adcode), names.get(int(u.adcode), str(u.adcode)), *_anchor(u), float(u.geometry.area))
+             for u in units.itertuples()]
+    _place_labels(ax, items, fonts, LABEL_PT.get(view.level, 7.0))
 
 
 def _highlight(ax, layers: _Layers, adcode: int, national: bool) -> None:
     """Outline ``adcode`` as the web map outlines the selected city (a white halo under an orange
     line); on a national map also ring it, as a city is a few points wide at that scale."""
-    geoms = layers.cities.loc[layers.cities["adcode"] == adcode, "geometry"].values
+    geoms = layers.units.loc[layers.units["adcode"] == adcode, "geometry"].values
     if not len(geoms):
         return
     path = [_polygon_path(geoms[0])]
@@ -385,6 +534,58 @@ def _highlight(ax, layers: _Layers, adcode: int, national: bool) -> None:
 
 def _texts(fig) -> list[str]:
     return [text.get_text() for text in fig.findobj(matplotlib.text.Text) if text.get_text()]
+
+
+@lru_cache(maxsize=1 << 16)
+def _steps(value: int) -> bytes:
+    """An integer count of 10^-SVG_DECIMALS pt as a short decimal: 7 → .07, -150 → -1.5."""
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    whole, frac = divmod(value, 10 ** SVG_DECIMALS)
+    frac_text = f"{frac:0{SVG_DECIMALS}d}".rstrip("0")
+    return (sign + (str(whole) if whole or not frac_text else "")
+            + ("." + frac_text if frac_text else "")).encode()
+
+
+def _relative(tokens: list[bytes]) -> bytes | None:
+    """A path of M/L/z commands with absolute coordinates as relative m/l/z on the rounded grid
+    (a step that rounds to nothing is dropped); None for any other path (curves: glyphs)."""
+    scale = 10 ** SVG_DECIMALS
+    out, x, y, start, i = [], 0, 0, (0, 0), 0
+    while i < len(tokens):
+        command = tokens[i]
+        if command in (b"z", b"Z"):
+            out.append(b"z")
+            x, y = start
+            i += 1
+            continue
+        if command not in (b"M", b"L") or i + 2 >= len(tokens):
+            return None
+        nx, ny = round(float(tokens[i + 1]) * scale), round(float(tokens[i + 2]) * scale)
+        i += 3
+        if command == b"M":
+            out.append(b"m" + _steps(nx - x) + b" " + _steps(ny - y))
+            start = (nx, ny)
+        elif (nx, ny) != (x, y):
+            out.append(b"l" + _steps(nx - x) + b" " + _steps(ny - y))
+        x, y = nx, ny
+    return b"".join(out)
+
+
+def _compact_path(match: re.Match) -> bytes:
+    tokens = match.group(1).split()
+    data = _relative(tokens)
+    if data is None:
+        data = b" ".join(_SVG_NUMBER.sub(
+            lambda m: _steps(round(float(m.group(0)) * 10 ** SVG_DECIMALS)), t) for t in tokens)
+    return b' d="' + data + b'"'
+
+
+def compact_svg(svg: bytes) -> bytes:
+    """``svg`` with every path's ``d`` attribute rounded to ``SVG_DECIMALS`` and, for polygons and
+    lines, written as relative steps (``l.07 -.26``) without line breaks: matplotlib writes each
+    vertex as ``L 476.446071 240.407797`` on its own line, most of a national map's bytes
+    (``bench/bench_print_svg.py``)."""
+    return _SVG_PATH.sub(_compact_path, svg)
 
 
 # --- the figure ---------------------------------------------------------------------------
@@ -427,44 +628,80 @@ def _national_extent(units, inset_aspect):
     return np.array([x0, y0, max(x1, low_right + gap + h * inset_aspect), y1])
 
 
+def _fit(width: float, height: float, aspect: float) -> tuple[float, float]:
+    """The largest (w, h) of ``aspect`` (w/h) inside width × height."""
+    return (width, width / aspect) if width / height <= aspect else (height * aspect, height)
+
+
 def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = None,
-           highlight: int | None = None, lod: str = "print") -> Figure:
+           highlight: int | None = None, lod: str = "print", page: Page | None = None) -> Figure:
     """The print map as a new matplotlib ``Figure`` (Agg canvas; nothing global is touched).
 
-    ``title`` replaces the prepared map's title (and, in a view, the line naming the view);
-    ``highlight`` outlines one unit (an adcode), ringed too on a national map; ``lod="web"``
-    draws the lighter boundaries (a small locator map, a fast vector).
+    ``prepared``: a ``web.PreparedMap`` (cities) or a ``unit_print.UnitPrep`` (counties,
+    provinces) — its styles by adcode, legend rows, title, source and language. ``title``
+    replaces the prepared map's title (and, in a view, the line naming the view); ``highlight``
+    outlines one unit (an adcode), ringed too on a national map; ``lod="web"`` draws the lighter
+    boundaries (a small locator map, a fast vector); ``page`` (a key of ``PAGES``) makes the
+    figure that page's size, the map fitted inside (None: 10 in wide, as tall as the map needs;
+    a view's legend, scale bar and inset go under the map on a portrait page).
     """
+    if page is not None and page not in PAGES:
+        raise ValueError(f"unknown page {page!r}; choose one of {', '.join(PAGES)}")
     fonts = _Fonts(cjk_family())
     lang = prepared.lang
     crs = view_crs(view)
-    layers = _layers(crs, lod)
+    tolerance = NATIONAL_TOLERANCE_M[view.level] if view.national and lod == "print" else 0.0
+    layers = _layers(crs, lod, view.level, tolerance)
     cities = layers.cities
-    shown = cities[cities["adcode"].isin(view.adcodes)] if not view.national else cities
-    units = shown.loc[shown["adcode"] != SANSHA, "geometry"].values
-    show_inset = view.national or SANSHA in view.adcodes
+    if view.national:
+        shown = layers.units
+        units = cities.loc[cities["adcode"] != SANSHA, "geometry"].values  # the extent: land north of 三沙
+    else:
+        shown = layers.units[layers.units["adcode"].isin(view.adcodes)]
+        units = shown.loc[~_in_sansha(shown["adcode"]), "geometry"].values
+    show_inset = view.national or bool(_in_sansha(list(view.adcodes)).any())
     inset_rect = _inset_rect(layers)
     inset_aspect = (inset_rect[2] - inset_rect[0]) / (inset_rect[3] - inset_rect[1])
+    below = page is not None and not view.national and PAGES[page][1] > PAGES[page][0]
 
     if view.national:
         rect = _national_extent(units, inset_aspect)
-        map_w = WIDTH - 2 * MARGIN
-        map_h = map_w * (rect[3] - rect[1]) / (rect[2] - rect[0])
         top_band = TITLE_BAND - 0.25
-        fig_w, fig_h = WIDTH, map_h + top_band + FOOTER_BAND
+        aspect = (rect[2] - rect[0]) / (rect[3] - rect[1])
+        if page is None:
+            map_w = WIDTH - 2 * MARGIN
+            map_h = map_w / aspect
+            fig_w, fig_h = WIDTH, map_h + top_band + FOOTER_BAND
+        else:
+            fig_w, fig_h = PAGES[page]
+            map_w, map_h = _fit(fig_w - 2 * MARGIN, fig_h - top_band - FOOTER_BAND, aspect)
     else:
         rect = _pad(shapely.total_bounds(units), 0.04)
-        map_w = WIDTH - 2 * MARGIN - SIDE
-        map_h = map_w * (rect[3] - rect[1]) / (rect[2] - rect[0])
-        if map_h > 8.0:
-            map_w, map_h = map_w * 8.0 / map_h, 8.0
+        aspect = (rect[2] - rect[0]) / (rect[3] - rect[1])
         top_band = TITLE_BAND
-        fig_w = map_w + 2 * MARGIN + SIDE
-        fig_h = max(map_h, 5.2 if show_inset else 3.6) + top_band + FOOTER_BAND
+        if page is None:
+            map_w = WIDTH - 2 * MARGIN - SIDE
+            map_h = map_w / aspect
+            if map_h > 8.0:
+                map_w, map_h = map_w * 8.0 / map_h, 8.0
+            fig_w = map_w + 2 * MARGIN + SIDE
+            fig_h = max(map_h, 5.2 if show_inset else 3.6) + top_band + FOOTER_BAND
+        else:
+            fig_w, fig_h = PAGES[page]
+            room_w = fig_w - 2 * MARGIN - (0 if below else SIDE)
+            room_h = fig_h - top_band - FOOTER_BAND - (BELOW if below else 0)
+            map_w, map_h = _fit(room_w, room_h, aspect)
+    map_left = MARGIN if page is None or not (view.national or below) else (fig_w - map_w) / 2
+    if page is None:
+        map_bottom = FOOTER_BAND
+    elif view.national:  # centred between the title and the footer
+        map_bottom = FOOTER_BAND + (fig_h - top_band - FOOTER_BAND - map_h) / 2
+    else:  # under the title
+        map_bottom = fig_h - top_band - map_h
 
     fig = Figure(figsize=(fig_w, fig_h), dpi=100, facecolor=WHITE)
     FigureCanvasAgg(fig)
-    ax = _frame_axes(fig, (MARGIN, FOOTER_BAND, map_w, map_h), "map")
+    ax = _frame_axes(fig, (map_left, map_bottom, map_w, map_h), "map")
     _draw(ax, layers, prepared, view, rect, main=True)
     if highlight is not None:
         _highlight(ax, layers, int(highlight), view.national)
@@ -473,23 +710,37 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
 
     if view.national:
         inset_h = INSET_SHARE * map_h
-        inset_box = (MARGIN + map_w - inset_h * inset_aspect, FOOTER_BAND,
+        inset_box = (map_left + map_w - inset_h * inset_aspect, map_bottom,
                      inset_h * inset_aspect, inset_h)
         legend = _national_legend(ax, layers, items, fonts, lang, map_w, map_h)
         legend_right = legend.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi
-        _scale_bar(fig, legend_right + 0.3, FOOTER_BAND + 0.12, m_per_inch, fonts, lang)
+        _scale_bar(fig, legend_right + 0.3, map_bottom + 0.12, m_per_inch, fonts, lang)
     else:
         outline = shapely.coverage_union_all(units)
+        if view.level == "counties":  # prefecture lines inside the province
+            prefectures = shown[~_in_sansha(shown["adcode"])].dissolve("prefecture_adcode")
+            ax.add_collection(LineCollection(_segments(prefectures.boundary.values, rect),
+                                             colors=PROVINCE_COLOR, linewidths=0.45, zorder=2))
         ax.add_collection(LineCollection(_segments([outline.boundary], rect), colors=INK,
                                          linewidths=0.9, zorder=3))
         _labels(ax, layers, view, fonts)
-        side = MARGIN + map_w + 0.25
-        _legend(fig, items, fonts, lang, loc="upper left",
-                bbox_to_anchor=(side / fig_w, (fig_h - top_band) / fig_h))
         inset_h = 2.2 if show_inset else 0.0
-        inset_box = (side + 0.05, FOOTER_BAND, inset_h * inset_aspect, inset_h)
-        _scale_bar(fig, side, FOOTER_BAND + inset_h + 0.15 * show_inset, m_per_inch, fonts,
-                   lang, target_in=1.4)
+        if below:
+            top = map_bottom - 0.2
+            legend = _legend(fig, items, fonts, lang, loc="upper left",
+                             bbox_to_anchor=(map_left / fig_w, top / fig_h))
+            legend_right = legend.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi
+            inset_box = (map_left + map_w - inset_h * inset_aspect, top - inset_h,
+                         inset_h * inset_aspect, inset_h)
+            _scale_bar(fig, legend_right + 0.3, top - 0.45, m_per_inch, fonts, lang, target_in=1.4)
+        else:
+            side = map_left + map_w + 0.25
+            _legend(fig, items, fonts, lang, loc="upper left",
+                    bbox_to_anchor=(side / fig_w, (fig_h - top_band) / fig_h))
+            bottom = FOOTER_BAND if page is None else map_bottom
+            inset_box = (side + 0.05, bottom, inset_h * inset_aspect, inset_h)
+            _scale_bar(fig, side, bottom + inset_h + 0.15 * show_inset, m_per_inch, fonts,
+                       lang, target_in=1.4)
     if show_inset:
         inset = _frame_axes(fig, inset_box, "inset")
         inset.set_zorder(5)
@@ -501,10 +752,10 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
     fig.text(MARGIN / fig_w, 1 - 0.3 / fig_h, title or prepared.title, ha="left", va="center",
              fontproperties=fonts(15, "bold"), color=INK, gid="title", parse_math=False)
     if not view.national and title is None:
-        fig.text(MARGIN / fig_w, 1 - 0.62 / fig_h,
-                 t("print_view", lang, name=view.name, n=len(shown)),
-                 ha="left", va="center", fontproperties=fonts(10.5), color=SUBTITLE_INK,
-                 parse_math=False)
+        said = (t("print_view", lang, name=view.name, n=len(shown)) if view.level == "cities"
+                else t("lv_print_view", lang, name=view.name, n=len(shown)))
+        fig.text(MARGIN / fig_w, 1 - 0.62 / fig_h, said, ha="left", va="center",
+                 fontproperties=fonts(10.5), color=SUBTITLE_INK, parse_math=False)
     params = _crs_params(crs)
     credits = [
         t("print_boundaries", lang, version=boundaries.manifest()["source"]["version"]),
@@ -520,7 +771,8 @@ def figure(prepared: PreparedMap, view: View = NATIONAL, title: str | None = Non
 
 
 def to_bytes(fig: Figure, fmt: PrintFormat = "png", dpi: int = DPI) -> bytes:
-    """``fig`` as PNG (``dpi``, recorded in the file) or SVG (text as paths), stable bytes."""
+    """``fig`` as PNG (``dpi``, recorded in the file), SVG (text as paths) or PDF (vector, the
+    CJK font embedded), stable bytes."""
     if fmt not in FORMATS:
         raise ValueError(f"unsupported print format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "png" and not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
@@ -529,21 +781,27 @@ def to_bytes(fig: Figure, fmt: PrintFormat = "png", dpi: int = DPI) -> bytes:
     if fmt == "svg":  # fixed id salt, no date: the same map gives the same bytes
         with _SVG_LOCK, matplotlib.rc_context(SVG_RC):
             fig.savefig(buf, format="svg", metadata={"Date": None})
+        return compact_svg(buf.getvalue())
+    if fmt == "pdf":
+        with _SVG_LOCK, matplotlib.rc_context(PDF_RC):
+            fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "Producer": None,
+                                                      "Creator": None})
     else:
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
 
 
 def render(prepared: PreparedMap, view: View = NATIONAL, fmt: PrintFormat = "png", dpi: int = DPI,
-           title: str | None = None) -> bytes:
-    """The print map of ``prepared`` over ``view`` as PNG or SVG bytes."""
-    return to_bytes(figure(prepared, view, title), fmt, dpi)
+           title: str | None = None, page: Page | None = None) -> bytes:
+    """The print map of ``prepared`` over ``view`` as PNG, SVG or PDF bytes (``page``: see
+    ``figure``)."""
+    return to_bytes(figure(prepared, view, title, page=page), fmt, dpi)
 
 
 def write(prepared: PreparedMap, out: Path, view: View = NATIONAL, dpi: int = DPI,
-          title: str | None = None) -> Path:
-    """Write the print map to ``out`` (format from its suffix: .png or .svg), atomically
+          title: str | None = None, page: Page | None = None) -> Path:
+    """Write the print map to ``out`` (format from its suffix: .png, .svg or .pdf), atomically
     (``files.WriteFailed`` with the path and the reason when it cannot be written)."""
     out = Path(out)
-    data = render(prepared, view, out.suffix.lower().lstrip("."), dpi, title)
+    data = render(prepared, view, out.suffix.lower().lstrip("."), dpi, title, page)
     return files.write_atomic(out, data)

@@ -119,11 +119,16 @@ def _units(level: boundaries.UnitLevel | str, province: int | None) -> gpd.GeoDa
     return units.reset_index(drop=True)
 
 
-def _classes(values: pd.Series, scheme: str, k: int, lang: str, no_value: str) -> tuple[np.ndarray, Legend]:
+def classes(values: pd.Series, scheme: str, k: int, lang: str, no_value: str) -> tuple[np.ndarray, Legend]:
+    """Class index of every value (the last class: no value) and the legend. The report's tier
+    breaks keep their colours but are labelled by score band (≥85.0, 65.0–85.0, …): its tier
+    names (一线城市 …) belong to cities, not to counties or provinces."""
     from dei_geo.core import tiers
 
     present = values.dropna()
     cls = classify.classify(present, scheme, tiers.load_tiers(), k, lang)
+    if scheme == "tiers":
+        cls = classify.as_ranges(cls)
     codes = np.full(len(values), len(cls.labels), dtype=int)
     codes[values.notna().to_numpy()] = cls.codes.to_numpy()
     codes[codes < 0] = len(cls.labels)
@@ -217,7 +222,7 @@ def unit_map_html(values: pd.Series | None = None, level: str = "counties", prov
     (``lon``, ``lat``, ``label``) are drawn as markers, clustered above ``CLUSTER_AT``."""
     units = _units(level, province)
     vals = pd.Series(units["adcode"].map(values if values is not None else {}), dtype=float)
-    codes, legend = _classes(vals, scheme, k, lang, no_value)
+    codes, legend = classes(vals, scheme, k, lang, no_value)
     topo = encode(units)
     if "prefecture" in units and level == "counties":
         parents = (units["prefecture"].where(units["prefecture"] != units["name"], "")).tolist()

@@ -1,6 +1,9 @@
-"""County-level import problems (``sources.county_table``) said in zh/en, for the CLI and the app."""
+"""County-level import problems (``sources.county_table``) and rings around core cities said in zh/en,
+for the CLI and the app."""
 
 from __future__ import annotations
+
+import math
 
 from dei_geo.core.i18n import Lang, t
 
@@ -31,3 +34,22 @@ def issue(issue, lang: Lang = "zh") -> dict[str, str]:
     return {"where": where, "why": t(why_key, lang, value=issue.value, rows=", ".join(issue.candidates)),
             "fix": t(fix_key, lang),
             "candidates": t("lv_candidates", lang, candidates="；".join(issue.candidates)) if listed else ""}
+
+
+def core_rings(core: dict, rings: list[dict], lang: Lang = "zh") -> str:
+    """One core city's rings at county level (``analysis.county_regions.core_rings``): the mean of
+    each distance band with its n, then the decay per doubling of distance with its 95% interval
+    (or why there is no fit), and the first band at or below the national mean."""
+    bands = t("clause_sep", lang).join(
+        t("lv_rings_band", lang, ring=r["ring"], mean=r["mean"], n=r["n"]) if r["n"]
+        else t("lv_rings_band_empty", lang, ring=r["ring"]) for r in rings)
+    parts = [t("lv_rings_head", lang, city=core["city"], own=core["own"], bands=bands)]
+    if core.get("slope") is None or math.isnan(core["slope"]):  # no fit under 4 counties
+        parts.append(t("lv_rings_decay_few", lang, n=core["n"]))
+    else:
+        key = "lv_rings_decay" if core["significant"] else "lv_rings_decay_ns"
+        parts.append(t(key, lang, per_doubling=core["per_doubling"], low=core["ci_low"] * math.log(2),
+                       high=core["ci_high"] * math.log(2), n=core["n"], max_km=core["max_km"]))
+    if core.get("fade_ring"):
+        parts.append(t("lv_rings_fade", lang, ring=core["fade_ring"]))
+    return t("sentence_join", lang).join(parts)

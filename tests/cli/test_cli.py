@@ -15,7 +15,7 @@ def test_export_writes_an_offline_html(tmp_path, capsys):
 
 
 def test_export_rejects_an_unsupported_format(tmp_path, capsys):
-    assert cli.main(["export", "--out", str(tmp_path / "map.pdf")]) == 2
+    assert cli.main(["export", "--out", str(tmp_path / "map.gif")]) == 2  # .pdf is a print map since issue 13
     assert "only .html" in capsys.readouterr().err
 
 

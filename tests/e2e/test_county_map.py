@@ -32,7 +32,7 @@ def test_national_county_map_draws_every_unit_offline(tmp_path, offline_page, ma
     frame = map_frame(offline_page)
     assert wait_for_polygons(frame, at_least=2875) == 2875  # every county-level unit, each hoverable
     legend = frame.locator(".unit-legend").inner_text()
-    assert "无数据 (2873)" in legend and "一线" in legend
+    assert "无数据 (2873)" in legend and "≥85.0" in legend and "一线" not in legend  # bands, not city tiers
     assert _hover(offline_page, frame, 30.2465, 120.1189) == "西湖区 · 杭州市: 80.0"  # near 西湖区's seat
     assert _hover(offline_page, frame, 22.19, 113.543).endswith("澳门特别行政区")  # the Macau peninsula
     assert offline_page.blocked_requests == []
@@ -60,4 +60,21 @@ def test_dense_points_are_clustered_offline(tmp_path, offline_page, map_frame, w
     wait_for_polygons(frame, at_least=34)
     frame.locator(".marker-cluster").first.wait_for(timeout=10_000)  # 150 points: clustered
     assert "150" in frame.locator(".marker-cluster").first.inner_text()
+    assert offline_page.blocked_requests == [] and offline_page.js_errors == []
+
+
+def test_province_county_map_opens_on_the_province(tmp_path, offline_page, map_frame, wait_for_polygons):
+    out = tmp_path / "zhejiang.html"
+    assert cli.main(["export", "--level", "county", "--province", "浙江", "--out", str(out)]) == 0
+    offline_page.goto(out.as_uri(), wait_until="load")
+    frame = map_frame(offline_page)
+    assert wait_for_polygons(frame, at_least=90) == 90  # 浙江's 90 county-level units
+    south, west, north, east = frame.evaluate(
+        """() => { const b = Object.values(window).find(v => v instanceof L.Map).getBounds();
+                   return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }""")
+    # the view holds 浙江 (27.0–31.2°N, 118.0–123.0°E) and not much more: not the whole country
+    assert south <= 27.2 and north >= 31.1 and west <= 118.1 and east >= 122.9
+    assert north - south < 9 and east - west < 12
+    legend = frame.locator(".unit-legend").inner_text()
+    assert "一线" not in legend and "≥85.0" in legend  # counties are not classed by city tiers
     assert offline_page.blocked_requests == [] and offline_page.js_errors == []
