@@ -17,14 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import change, index
-from dei_geo.app import county_panel, state, years_panel
+from dei_geo.app import county_panel, points_panel, state, years_panel
 from dei_geo.app.state import Ctx
 from dei_geo.app.text import plain
 from dei_geo.core import columns, tabular
 from dei_geo.core.i18n import Lang, t
 from dei_geo.core.theme import Scheme
-from dei_geo.maps import web
-from dei_geo.sources import county_table, loader, template, validate
+from dei_geo.maps import transition, web
+from dei_geo.sources import county_table, loader, points, template, validate
 from dei_geo.sources.datasets import Dataset
 from dei_geo.wording import change as change_words
 from dei_geo.wording import index as index_words
@@ -45,12 +45,19 @@ GAP_EFFECT = {"not_computed": "di_effect_not_computed", "as_zero": "di_effect_as
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validated(data: bytes, name: str, sheet: str | None) -> tuple[validate.Report, str]:
-    """The city check of the file and its level (``city`` or ``county``), from one read."""
+    """The city check of the file and its level (``city``, ``county`` or ``points``), from one read."""
     try:
         raw = loader.read(data, name=name, sheet=sheet)
     except loader.FileProblem:  # the report says what is wrong with the file
         return validate.validate(data, name=name, sheet=sheet), "city"
+    if points.is_point_table(raw.header):  # 名称, 经度, 纬度: a marker layer (points_panel)
+        return validate.Report(name, [], pd.DataFrame(), pd.DataFrame()), "points"  # not a score table
     return validate.check(raw), county_table.detect(raw)
+
+
+def level_of(data: bytes, name: str) -> str:
+    """The level of an uploaded file (``city``, ``county`` or ``points``; cached, one read)."""
+    return _validated(data, name, None)[1]
 
 
 @st.cache_data(show_spinner=False)
@@ -168,6 +175,8 @@ def _shift_table(ds: Dataset, published: Dataset, lang: Lang) -> None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _prepared(key: tuple, _ds: Dataset, metric: str, scheme: Scheme, k: int, lang: Lang,
               label: str) -> web.PreparedMap:
+    if metric in columns.TRANSITIONS:  # tier moves between two years: categories, not values
+        return transition.prepare_map(_ds, metric, lang, metric_label=label)
     return web.prepare_map(_ds, metric=metric, scheme=scheme, k=k, lang=lang, metric_label=label)
 
 
@@ -217,6 +226,9 @@ def _render(ctx: Ctx) -> Dataset | None:
     if level == "county":  # 区县: their own check, map and province means
         county_panel.render(data, name, None, lang)
         return None
+    if level == "points":  # a point table: its check; a marker layer on the city map (issue 13)
+        points_panel.render(data, name, lang)
+        return None
     if len(report.sheets) > 1:
         sheet = st.selectbox(t("di_sheet", lang), [None, *report.sheets], key="di_sheet",
                              format_func=lambda s: t("di_sheet_auto", lang) if s is None else s)
@@ -252,6 +264,7 @@ def _render(ctx: Ctx) -> Dataset | None:
     if base_year is not None and base_year != year:  # the change map between two years of the file
         before, _ = index.score_dataset(every_year[every_year["year"] == base_year], label, weights, missing)
         ds = change.with_change(ds, before, name="year_change")
+        ds = change.with_tier_transition(ds, before, str(base_year), str(year))  # tier_year_change
         ds = dataclasses.replace(ds, label=t("di_label", lang, name=name) + f" {base_year}→{year}")
     if weights:
         published, _ = index.score_dataset(table, label, None, missing)

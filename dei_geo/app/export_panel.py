@@ -10,7 +10,7 @@ import streamlit as st
 
 from dei_geo.analysis import compare
 from dei_geo.app import compare as compare_panel
-from dei_geo.app import map_page, regions_panel, selected, tables
+from dei_geo.app import map_page, points_panel, regions_panel, selected, tables
 from dei_geo.app.labels import LAYER_LABEL
 from dei_geo.app.state import Ctx, View
 from dei_geo.core import places, tabular
@@ -40,12 +40,13 @@ def _map_downloads(v: View, prepared: web.PreparedMap) -> None:
     prepared = dataclasses.replace(prepared, title=title)
     mark = city if outline else None
     layers = map_page.layers(v)
+    points = points_panel.export_layers(lang)  # the point table shown on the map (issue 13)
     stem = f"dei_{ctx.metric}_{ctx.scheme}_{lang}"
     html, png, svg = st.columns(3)
     html.download_button(  # built on click, like the print maps: nothing is sent before it is asked for
         t("download_html", lang), file_name=f"{stem}.html", mime="text/html", on_click="ignore",
         key="export_html", data=lambda: export.to_html(prepared, lambda: overlays.build(layers, show=v.layers) + (
-            [selection.highlight(prepared.cities, mark)] if mark else [])).encode("utf-8"))
+            [selection.highlight(prepared.cities, mark)] if mark else []) + points()).encode("utf-8"))
     names = [t(LAYER_LABEL[key], lang) for key in v.layers]
     st.caption(t("export_html_includes", lang, layers=t("list_sep", lang).join(names) or t("export_none", lang)))
     try:

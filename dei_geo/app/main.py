@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dei_geo.app import compare, data_panel, selected, state, view, widgets
+from dei_geo.app import compare, data_panel, levels, selected, state, view, widgets
 from dei_geo.app.labels import LAYER_LABEL, SCHEME_LABEL
 from dei_geo.core import columns, theme
 from dei_geo.core.i18n import LANGS, t
@@ -29,7 +29,7 @@ COMPACT = "<style>.block-container{padding-top:3.5rem;padding-bottom:1rem} h1{fo
 PAGE_KEY = "_page"  # the page of the last run: a page switch keeps the view the URL leaves out
 KEPT = (compare.KEY, *data_panel.KEPT, *state.SPATIAL_KEYS, "reg_radius", "reg_with_radius", "sp_core",
         "export_scope", "export_title", "export_city", "yr_metric", "yr_from", "yr_to", "yr_compute",
-        "rank_province", "rank_tier", "rank_region")  # survive a page switch
+        "rank_province", "rank_tier", "rank_region", "pt_show")  # survive a page switch
 
 
 def _sidebar() -> tuple[str, theme.Scheme, int, list[str]]:
@@ -60,6 +60,7 @@ def run() -> None:
     problems = view.restore(page_changed=moved)  # a link, Back / Forward: the URL's view becomes the state
     widgets.keep(*KEPT)
     lang, scheme, k, layer_keys = _sidebar()
+    levels.sidebar(lang)  # 省 / 市 / 区县 (issue 13)
     for problem in problems:
         st.warning(view.said(problem, lang))
 

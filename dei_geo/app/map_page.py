@@ -12,7 +12,7 @@ import dataclasses
 
 import streamlit as st
 
-from dei_geo.app import compare, data_panel, leaflet, overview, profile, selected, state
+from dei_geo.app import compare, data_panel, leaflet, level_page, overview, points_panel, profile, selected, state
 from dei_geo.app.state import View
 from dei_geo.core.i18n import t
 from dei_geo.maps import assets, classify, markup, overlays, selection, web
@@ -54,13 +54,15 @@ def _base(pm: web.PreparedMap, shown_layers: list, keys: tuple):
     m = web.build_map(pm)
     if shown_layers:
         overlays.add_to(m, overlays.build(shown_layers, show=keys))
+    points_panel.add_to(m, pm.lang)  # the user's point table, unless hidden (issue 13)
     return markup.seal(selection.count_clicks(assets.use_data_urls(m)))
 
 
 def map_key(v: View) -> tuple:
     """What the base map depends on: the data, metric, classes, language, layers and their settings."""
     c = v.shown
-    return (state.dataset_key(c.ds), c.metric, c.scheme, c.k, c.lang, v.layers, c.spatial)
+    return (state.dataset_key(c.ds), c.metric, c.scheme, c.k, c.lang, v.layers, c.spatial,
+            points_panel.layer_key(c.lang))
 
 
 @st.fragment
@@ -80,6 +82,7 @@ def _map_and_card(v: View, pm: web.PreparedMap, shown_layers: list) -> None:
                 selected.clear_button(lang)
             with add:
                 compare.add_button(city, lang)
+            level_page.drill_button(city, lang)  # 查看下辖区县 (issue 13)
             profile.brief_buttons(city, lang)
             profile.render(v.report, city)
     with left:
@@ -103,5 +106,9 @@ def render() -> None:
         kind, k, alpha, correction = v.shown.spatial
         st.caption(t("sp_map_settings", lang,
                      settings=overlays.settings({"kind": kind, "k": k}, alpha, lang, correction)))
+    if level_page.active():  # 省 / 区县 / a prefecture's counties (issue 13)
+        level_page.render(v)
+        return
+    points_panel.toggle(lang)
     pm = map_with_fallback(v)
     _map_and_card(v, pm, layers(v))

@@ -1,5 +1,6 @@
 """The view in the URL: ``?lang=en&metric=economy&scheme=quantiles&k=7&layers=cores,lisa&city=330100``
-(the page is the path, ``/ranking``). A link reproduces the view; Back and Forward step through it.
+(the page is the path, ``/ranking``; the map's level and drill-down: ``level=province``,
+``pref=330100&county=330106``). A link reproduces the view; Back and Forward step through it.
 
 ``restore`` (first thing in a run) makes the URL's view the state when the URL differs from what
 this session last wrote — a link opened, or Back/Forward — and ``publish`` (after the sidebar)
@@ -12,16 +13,19 @@ from __future__ import annotations
 import streamlit as st
 
 from dei_geo.app.text import plain
-from dei_geo.core import places, search, theme
+from dei_geo.core import counties, places, search, theme
 from dei_geo.core.i18n import DEFAULT_LANG, LANGS, Lang, t
 from dei_geo.sources import limits
 
 CITY = "selected_city"           # the selected adcode, or None
 CITY_MATCH = "city_search_match"  # a search (or link) that did not name exactly one city
+LEVELS = ("province", "city", "county")  # the map's units (``level_page``)
+LEVEL, PREF, COUNTY = "level", "pref", "county"  # the level, the prefecture drilled into, its county
 DEFAULTS = {"lang": DEFAULT_LANG, "metric": "score", "scheme": theme.DEFAULT_SCHEME,
-            "k": theme.DEFAULT_K, "layers": [], CITY: None}  # state key → default
+            "k": theme.DEFAULT_K, "layers": [], CITY: None, LEVEL: "city", PREF: None,
+            COUNTY: None}  # state key → default
 PARAM = {"lang": "lang", "metric": "metric", "scheme": "scheme", "k": "k", "layers": "layers",
-         CITY: "city"}  # state key → query parameter
+         CITY: "city", LEVEL: "level", PREF: "pref", COUNTY: "county"}  # state key → query parameter
 SYNCED = "_view_in_url"  # the parameters this session last wrote (or read)
 
 
@@ -69,7 +73,7 @@ def restore(page_changed: bool = False) -> list[tuple[str, str]]:
         if raw is None and page_changed and not first:
             return
         value = DEFAULTS[key] if raw is None else ok(raw)
-        if value is None:
+        if value is None and raw is not None:  # a default of None (pref, county) is no problem
             problems.append((PARAM[key], raw))
             value = DEFAULTS[key]
         st.session_state[key] = value
@@ -80,6 +84,9 @@ def restore(page_changed: bool = False) -> list[tuple[str, str]]:
     take("metric", lambda v: v if v.isidentifier() else None)  # checked against the data by its widget
     take("layers", lambda v: ([x for x in v.split(",") if x in theme.LAYER_KEYS]
                               if all(x in theme.LAYER_KEYS for x in v.split(",")) else None))
+    take(LEVEL, lambda v: v if v in LEVELS else None)
+    take(PREF, lambda v: int(v) if v.isdigit() and int(v) in set(places.load_places()["adcode"]) else None)
+    take(COUNTY, lambda v: int(v) if v.isdigit() and int(v) in counties.lookup(v) else None)
     if PARAM[CITY] in url or not page_changed or first:
         st.session_state[CITY_MATCH] = None
         adcode, problem = _city(url.get(PARAM[CITY], ""))

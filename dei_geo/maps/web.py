@@ -127,11 +127,16 @@ def _geojson(gdf) -> dict:
     return json.loads(gdf.to_json(drop_id=True))
 
 
-def _tip(row, tier_names: dict, conflict_rows: dict, lang: Lang, value_label: str | None = None,
-         missing_label: str = "", absent_label: str = "", fmt=lambda v: f"{v:.1f}") -> str:
+def tip_head(row, lang: Lang) -> str:
+    """The first lines of a unit's tooltip: its short name (with pinyin in English), name · province."""
     name = row.short_name if lang == "zh" else f"{row.pinyin.title()} {row.short_name}"
     where = row.name if row.province == row.name else f"{row.name} · {row.province}"
-    head = f"<b>{esc(name)}</b><br>{esc(where)}"
+    return f"<b>{esc(name)}</b><br>{esc(where)}"
+
+
+def _tip(row, tier_names: dict, conflict_rows: dict, lang: Lang, value_label: str | None = None,
+         missing_label: str = "", absent_label: str = "", fmt=lambda v: f"{v:.1f}") -> str:
+    head = tip_head(row, lang)
     colon = esc(t("colon", lang))
     if row.status == "conflict":
         printed = "<br>".join(

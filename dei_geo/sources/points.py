@@ -62,6 +62,11 @@ def _find(header: list, names) -> int | None:
     return next((j for j, h in enumerate(header) if h is not None and places.key(validate.cell_text(h)) in keys), None)
 
 
+def is_point_table(header: list) -> bool:
+    """Whether a header names a longitude and a latitude column (a point table, not scores)."""
+    return _find(header, LON_HEADERS) is not None and _find(header, LAT_HEADERS) is not None
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text.rstrip("°"))
