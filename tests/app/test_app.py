@@ -170,7 +170,8 @@ def test_card_buttons_clear_and_add_to_the_comparison():
     at.button(key="compare_add").click().run()
     at.switch_page(page("compare")).run()
     assert at.multiselect(key="compare_cities").value == [330100, 320100]
-    assert len(at.dataframe[0].value) == 2  # the comparison table of the two
+    table = at.dataframe[0].value  # the comparison of the two, a column per city (five fit the width)
+    assert list(table.columns) == ["杭州", "南京"] and table.loc["得分", "杭州"] == "92.9"
 
 
 def test_comparison_picker_labels_carry_pinyin_in_both_languages(app):
