@@ -13,8 +13,9 @@ server and browsers), it times:
   ``--clicks`` switches after one switch each way that computes the two maps);
 - scheme switch: 报告分级 ↔ 分位数 in the sidebar, the same way (the legend names the scheme);
 - many sessions: N browser contexts opening the page at once → each one's 370 polygons
-  (p50 and max), the server's CPU seconds per first load (sequential loads, /proc), and the
-  server's RSS after ``--rss-sessions`` sessions have come and gone.
+  (p50 and max) and the CPU time they took, the server's and the whole machine's (/proc; the
+  browsers run on the same two cores); the server's CPU seconds per first load (sequential
+  loads), and the server's RSS after ``--rss-sessions`` sessions have come and gone.
 Give ``--app`` a checkout of an older commit (``git worktree add /tmp/old <commit>``) to measure
 it side by side: the selectors are texts both versions show.
 """
@@ -174,6 +175,12 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def _machine_cpu_seconds() -> float:
+    """CPU time the whole machine has been busy (all cores: /proc/stat, idle and iowait excluded)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mb(pid: int) -> float:
     line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS"))
     return int(line.split()[1]) / 1024
@@ -213,8 +220,12 @@ async def run(app: Path, args) -> None:
             print(f"server CPU per first load: {(_cpu_seconds(proc.pid) - cpu0) / loads:.2f} s "
                   f"(mean of {loads} sequential loads)", flush=True)
             for n in args.sessions:
+                server0, machine0 = _cpu_seconds(proc.pid), _machine_cpu_seconds()
                 times = await sessions_at_once(browser, base, n)
-                print(f"{n} sessions at once: p50 {_fmt(times)}, all drawn {_fmt(times, 'max')}", flush=True)
+                server, machine = _cpu_seconds(proc.pid) - server0, _machine_cpu_seconds() - machine0
+                print(f"{n} sessions at once: p50 {_fmt(times)}, all drawn {_fmt(times, 'max')}; CPU busy "
+                      f"{machine:.1f} s on the machine, of which the server {server:.1f} s (the rest: the "
+                      f"browsers and the benchmark)", flush=True)
             rss0 = _rss_mb(proc.pid)
             left = args.rss_sessions
             while left > 0:

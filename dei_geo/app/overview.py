@@ -35,8 +35,7 @@ def render(ctx: Ctx, units: int) -> None:
     means = [c for c in frame.columns if frame[c].dtype.kind == "f"]
     # two narrow tables (counts, means) fit beside the map where one wide one was clipped
     for part in (frame.drop(columns=[rng, *means]), frame[[tier, *means]]):
-        st.dataframe(part, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.1f") for c in means})
+        st.markdown(tables.markdown(part))
     st.caption(summary)
     st.subheader(t("quality", ctx.lang))
     st.caption(t("quality_intro", ctx.lang))
