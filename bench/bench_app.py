@@ -63,7 +63,7 @@ def _serve(app: Path):
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=LOG, stderr=LOG, start_new_session=True,
+        cwd=app.parent, stdout=LOG, stderr=LOG, start_new_session=True,  # the app's own .streamlit/config.toml
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):

@@ -8,11 +8,14 @@ server and browsers), it times:
 - first map: navigation → 370 polygons drawn, on the fresh server and then warm (best of 3);
 - click → card: a click on a city polygon → its card heading visible (median of ``--clicks``;
   between clicks, 0.8 s after the card, "取消选择" goes back to the overview and the national view);
-- metric switch: 总分 → 数字经济 in the sidebar → the map's title names it and 370 polygons are
-  drawn again (and back; median);
+- metric switch: 总分 ↔ 数字经济 in the sidebar, from the click on the option to the map's title
+  naming it with 370 polygons drawn (timed in the page on every animation frame; median of
+  ``--clicks`` switches after one switch each way that computes the two maps);
+- scheme switch: 报告分级 ↔ 分位数 in the sidebar, the same way (the legend names the scheme);
 - many sessions: N browser contexts opening the page at once → each one's 370 polygons
-  (p50 and max), the server's CPU seconds per first load (sequential loads, /proc), and the
-  server's RSS after ``--rss-sessions`` sessions have come and gone.
+  (p50 and max) and the CPU time they took, the server's and the whole machine's (/proc; the
+  browsers run on the same two cores); the server's CPU seconds per first load (sequential
+  loads), and the server's RSS after ``--rss-sessions`` sessions have come and gone.
 Give ``--app`` a checkout of an older commit (``git worktree add /tmp/old <commit>``) to measure
 it side by side: the selectors are texts both versions show.
 """
@@ -38,6 +41,8 @@ POLYGONS = 370
 CITIES = {330100: "杭州", 420100: "武汉", 410100: "郑州", 370100: "济南", 320100: "南京",
           340100: "合肥", 130100: "石家庄"}  # east of the legend (bottom left) in the national view
 HEADING = "{short}　{short}市"  # the card's heading (catalogue profile_heading) for these cities
+METRICS = (("总分", "总分"), ("数字经济", "数字经济"))  # (option, text the map's title then shows)
+SCHEMES = (("报告分级（一线至四线）", "报告分级"), ("分位数", "分位数"))  # (option, legend text)
 
 # the centre of a city's polygon in the map's frame (streamlit-folium's window.map), in frame pixels
 CITY_POINT = """(adcode) => {
@@ -116,25 +121,51 @@ async def clicks(browser, base: str, n: int) -> list[float]:
     return times
 
 
-async def _pick(page, label: str, option: str) -> None:
+# In the page: the time (Date.now) at which a map frame shows ``text`` in its title or legend
+# with every polygon drawn; checked on every animation frame, in whichever frame holds the map
+# (a new one when the app mounts the map afresh, the same one when it restyles it).
+DRAWN = """([text, polygons]) => { window.__drawn = null;
+  const check = () => {
+    for (const f of document.querySelectorAll('iframe')) {
+      let d = null; try { d = f.contentDocument; } catch (e) {}
+      const shown = d && [...d.querySelectorAll('.dei-title, .dei-legend')].some(e => e.textContent.includes(text));
+      if (shown && d.querySelectorAll('path.leaflet-interactive').length >= polygons) {
+        window.__drawn = Date.now(); return; }
+    }
+    requestAnimationFrame(check);
+  };
+  check(); }"""
+
+
+async def _switch(page, label: str, option: str, shows: str) -> float:
+    """Pick ``option`` in the sidebar select ``label``: from the click on the option to the map
+    showing ``shows``, in the browser's own clock (opening the list is not counted)."""
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
     await box.click()
-    await page.get_by_role("option", name=option, exact=True).click()
+    item = page.get_by_role("option", name=option, exact=True)
+    await item.wait_for()
+    await page.evaluate(DRAWN, [shows, POLYGONS])
+    t0 = await page.evaluate("() => Date.now()")
+    await item.click()
+    await page.wait_for_function("() => window.__drawn", timeout=60_000)
+    return (await page.evaluate("() => window.__drawn") - t0) / 1000
 
 
-async def metric_switches(browser, base: str, n: int) -> list[float]:
+async def switches(browser, base: str, n: int, label: str, options: tuple[tuple[str, str], ...]) -> list[float]:
+    """``n`` switches of the sidebar select ``label``, alternating ``options`` (option, text the
+    map then shows); the first switch to an option is not counted (its map is computed then)."""
     context = await _context(browser)
     page = await context.new_page()
     await page.goto(base, wait_until="domcontentloaded")
     await _map_frame(page)
     times = []
-    for i in range(n):
-        option = "数字经济" if i % 2 == 0 else "总分"
+    for i in range(n + len(options) - 1):
+        option, shows = options[(i + 1) % len(options)]
         await _idle(page)
-        t0 = time.perf_counter()
-        await _pick(page, "地图指标", option)
-        frame = await _map_frame(page, title=option)
-        times.append(time.perf_counter() - t0 if frame else float("nan"))
+        await page.wait_for_timeout(300)
+        elapsed = await _switch(page, label, option, shows)
+        if i >= len(options) - 1:
+            times.append(elapsed)
     await context.close()
     return times
 
@@ -142,6 +173,12 @@ async def metric_switches(browser, base: str, n: int) -> list[float]:
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _machine_cpu_seconds() -> float:
+    """CPU time the whole machine has been busy (all cores: /proc/stat, idle and iowait excluded)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mb(pid: int) -> float:
@@ -171,16 +208,24 @@ async def run(app: Path, args) -> None:
             print(f"first map: fresh server {_fmt([fresh])}, warm {_fmt(warm, 'min')} (best of 3)", flush=True)
             c = await clicks(browser, base, args.clicks)
             print(f"click → card: median {_fmt(c)} (n={len(c)}; {', '.join(_fmt([x]) for x in c)})", flush=True)
-            m = await metric_switches(browser, base, args.clicks)
-            print(f"metric switch → map redrawn: median {_fmt(m)} (n={len(m)})", flush=True)
+            m = await switches(browser, base, args.clicks, "地图指标", METRICS)
+            print(f"metric switch → map redrawn: median {_fmt(m)} (n={len(m)}; {', '.join(_fmt([x]) for x in m)})",
+                  flush=True)
+            m = await switches(browser, base, args.clicks, "分级方式", SCHEMES)
+            print(f"scheme switch → map redrawn: median {_fmt(m)} (n={len(m)}; {', '.join(_fmt([x]) for x in m)})",
+                  flush=True)
             cpu0, loads = _cpu_seconds(proc.pid), 5
             for _ in range(loads):
                 await first_map(browser, base)
             print(f"server CPU per first load: {(_cpu_seconds(proc.pid) - cpu0) / loads:.2f} s "
                   f"(mean of {loads} sequential loads)", flush=True)
             for n in args.sessions:
+                server0, machine0 = _cpu_seconds(proc.pid), _machine_cpu_seconds()
                 times = await sessions_at_once(browser, base, n)
-                print(f"{n} sessions at once: p50 {_fmt(times)}, all drawn {_fmt(times, 'max')}", flush=True)
+                server, machine = _cpu_seconds(proc.pid) - server0, _machine_cpu_seconds() - machine0
+                print(f"{n} sessions at once: p50 {_fmt(times)}, all drawn {_fmt(times, 'max')}; CPU busy "
+                      f"{machine:.1f} s on the machine, of which the server {server:.1f} s (the rest: the "
+                      f"browsers and the benchmark)", flush=True)
             rss0 = _rss_mb(proc.pid)
             left = args.rss_sessions
             while left > 0:

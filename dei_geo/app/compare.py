@@ -44,6 +44,17 @@ def add_button(adcode: int, lang: Lang) -> None:
                   on_click=_add, args=(adcode,))
 
 
+def side_by_side(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The comparison turned: one column per city, one row per item, so that five cities fit the
+    page's width (the CSV keeps one row per city). Numbers to one decimal; nothing is "—"."""
+    def cell(value) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            return "—"
+        return f"{value:.1f}" if isinstance(value, float) else str(value)
+
+    return frame.set_index(t("col_city", lang)).map(cell).T
+
+
 def _chart(frame, lang: Lang) -> alt.Chart:
     """Overall score per city; a city without one keeps its row, labelled with its status."""
     city, score, status = t("col_city", lang), t("col_score", lang), t("col_status", lang)
@@ -69,7 +80,7 @@ def render(ctx: Ctx) -> pd.DataFrame | None:
         st.info(t("compare_need", ctx.lang))
         return None
     frame = compare_words.table(compare.cards(ctx.ds, picked, ctx.lang), ctx.lang)
-    st.dataframe(frame, hide_index=True, width="stretch", placeholder="—")
+    st.dataframe(side_by_side(frame, ctx.lang), width="stretch")
     st.altair_chart(_chart(frame, ctx.lang), width="stretch")
     st.download_button(t("compare_download", ctx.lang), tabular.to_csv(frame),
                        file_name="dei2023_compare.csv", mime="text/csv")

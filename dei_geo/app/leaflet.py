@@ -61,10 +61,11 @@ def selection_script(group: folium.FeatureGroup) -> str:
 
 def show(key: Hashable, build: Callable[[], folium.Map], *, selection: folium.FeatureGroup,
          center: tuple[float, float], zoom: float, height: int, widget_key: str,
-         on_change: Callable[[], None]) -> dict | None:
+         on_change: Callable[[], None], restyle: str = "") -> dict | None:
     """The map built by ``build`` (called once per ``key``), with ``selection`` drawn on top and
     the view at ``center``/``zoom``; ``on_change`` runs when the user clicks a feature (its value
-    in ``st.session_state[widget_key]``, as with ``st_folium``)."""
+    in ``st.session_state[widget_key]``, as with ``st_folium``). ``restyle``: JavaScript run after
+    the selection is drawn (``maps.restyle``: another metric's colours on the same base map)."""
     args = _static(key, build, widget_key)
 
     def changed() -> None:
@@ -75,7 +76,7 @@ def show(key: Hashable, build: Callable[[], folium.Map], *, selection: folium.Fe
         script=args["script"], header=args["header"], html=args["html"], id=args["id"],
         key=args["key"], height=height, width=None, returned_objects=list(RETURNED),
         default={name: None for name in RETURNED}, zoom=zoom, center=center,
-        feature_group=selection_script(selection), return_on_hover=False, layer_control=None,
+        feature_group=selection_script(selection) + restyle, return_on_hover=False, layer_control=None,
         pixelated=False, css_links=args["css_links"], js_links=args["js_links"],
         on_change=changed, wrap_longitude=False,
     )

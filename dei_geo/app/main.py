@@ -24,8 +24,11 @@ PAGES = (  # (script and URL path, catalogue key of its title); the first is the
     ("data", "nav_data"),
     ("export", "nav_export"),
 )
-# fixed CSS (no user text): less empty space above the page, so the map fits a 1440×900 screen
-COMPACT = "<style>.block-container{padding-top:3.5rem;padding-bottom:1rem} h1{font-size:1.6rem}</style>"
+# fixed CSS (no user text): less empty space above the page, so the map fits a 1440×900 screen;
+# Streamlit's own English hints ("Press Enter to apply", "200MB per file") hidden: the labels and
+# placeholders say the same in the app's language
+COMPACT = ("<style>.block-container{padding-top:3.5rem;padding-bottom:1rem} h1{font-size:1.6rem}"
+           "[data-testid=InputInstructions],[data-testid=stFileUploaderDropzoneInstructions]{display:none}</style>")
 PAGE_KEY = "_page"  # the page of the last run: a page switch keeps the view the URL leaves out
 KEPT = (compare.KEY, *data_panel.KEPT, *state.SPATIAL_KEYS, "reg_radius", "reg_with_radius", "sp_core",
         "export_scope", "export_title", "export_city", "yr_metric", "yr_from", "yr_to", "yr_compute",

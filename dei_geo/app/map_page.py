@@ -1,9 +1,10 @@
 """The map page: the national map beside the overview or the selected city's card.
 
 The map and the card are one fragment: a click on the map reruns only them (not the sidebar,
-not the page around them). The base map is rendered once per map and shared by all sessions
-(``leaflet``); streamlit-folium's frontend keeps it in the browser and only moves the view and
-the outline of the selected city.
+not the page around them). The base map is rendered once per dataset, language and layers and
+shared by all sessions (``leaflet``); streamlit-folium's frontend keeps it in the browser and
+only moves the view, the outline of the selected city and, on a metric or class switch, the
+colours, tooltips, legend and title (``maps.restyle``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import streamlit as st
 from dei_geo.app import compare, data_panel, leaflet, level_page, overview, points_panel, profile, selected, state
 from dei_geo.app.state import View
 from dei_geo.core.i18n import t
-from dei_geo.maps import assets, classify, markup, overlays, selection, web
+from dei_geo.maps import assets, classify, markup, overlays, restyle, selection, web
 from dei_geo.sources import boundaries
 
 
@@ -59,10 +60,16 @@ def _base(pm: web.PreparedMap, shown_layers: list, keys: tuple):
 
 
 def map_key(v: View) -> tuple:
-    """What the base map depends on: the data, metric, classes, language, layers and their settings."""
+    """What the base map depends on: the data, language, layers and their settings. Not the
+    metric or the classes: those reach the mounted map as a restyle (``maps.restyle``)."""
     c = v.shown
-    return (state.dataset_key(c.ds), c.metric, c.scheme, c.k, c.lang, v.layers, c.spatial,
-            points_panel.layer_key(c.lang))
+    return (state.dataset_key(c.ds), c.lang, v.layers, c.spatial, points_panel.layer_key(c.lang))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _restyle(key: tuple, _pm: web.PreparedMap) -> str:
+    """The restyle script of a prepared map (shared by every session)."""
+    return restyle.script(_pm)
 
 
 @st.fragment
@@ -87,9 +94,11 @@ def _map_and_card(v: View, pm: web.PreparedMap, shown_layers: list) -> None:
             profile.render(v.report, city)
     with left:
         centre, zoom = selection.view_for(pm.cities, city)
+        c = v.shown
         leaflet.show(
-            (map_key(v), pm.title, pm.notes), lambda: _base(pm, shown_layers, v.layers),
+            map_key(v), lambda: _base(pm, shown_layers, v.layers),
             selection=markup.seal(selection.highlight(pm.cities, city)),
+            restyle=_restyle((map_key(v), c.metric, c.scheme, c.k, pm.title, pm.notes), pm),
             center=centre, zoom=zoom, height=620, widget_key=selected.MAP_KEY,
             on_change=selected.on_map_click,
         )
@@ -98,17 +107,20 @@ def _map_and_card(v: View, pm: web.PreparedMap, shown_layers: list) -> None:
 def render() -> None:
     v = state.view()
     lang = v.report.lang
-    if v.user is not None:  # after an upload the map shows it; the one switch back to the report
-        st.toggle(t("di_show_user", lang), key=data_panel.SHOW_USER, help=t("di_show_user_help", lang))
-    if v.shown.ds is v.report.ds and v.shown.metric != "score":
-        st.caption(t("di_pillars_note", lang))
-    if any(key in overlays.INTERACTIVE for key in v.layers):  # which LISA / Gi* settings
-        kind, k, alpha, correction = v.shown.spatial
-        st.caption(t("sp_map_settings", lang,
-                     settings=overlays.settings({"kind": kind, "k": k}, alpha, lang, correction)))
-    if level_page.active():  # 省 / 区县 / a prefecture's counties (issue 13)
-        level_page.render(v)
-        return
-    points_panel.toggle(lang)
-    pm = map_with_fallback(v)
+    # Notes above the map go in one container that is always there: an element that moves in
+    # the page is mounted afresh by Streamlit, and the map must stay mounted when they change.
+    with st.container():
+        if v.user is not None:  # after an upload the map shows it; the one switch back to the report
+            st.toggle(t("di_show_user", lang), key=data_panel.SHOW_USER, help=t("di_show_user_help", lang))
+        if v.shown.ds is v.report.ds and v.shown.metric != "score":
+            st.caption(t("di_pillars_note", lang))
+        if any(key in overlays.INTERACTIVE for key in v.layers):  # which LISA / Gi* settings
+            kind, k, alpha, correction = v.shown.spatial
+            st.caption(t("sp_map_settings", lang,
+                         settings=overlays.settings({"kind": kind, "k": k}, alpha, lang, correction)))
+        if level_page.active():  # 省 / 区县 / a prefecture's counties (issue 13)
+            level_page.render(v)
+            return
+        points_panel.toggle(lang)
+        pm = map_with_fallback(v)
     _map_and_card(v, pm, layers(v))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dei_geo.analysis import national, regions
 from dei_geo.analysis.regions import FOUR_CORES
-from dei_geo.app import selected, tables
+from dei_geo.app import selected, state, tables
 from dei_geo.app.state import Ctx
 from dei_geo.core import places, theme
 from dei_geo.core.i18n import Lang, t
@@ -20,20 +20,26 @@ RANKING_SHOWN = "_ranking_adcodes"  # the adcodes of the rows shown, in order (f
 MAP_PAGE = Path(__file__).parent / "pages" / "map.py"
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _facts(key: tuple, _ds, lang: Lang, units: int) -> tuple[dict, pd.DataFrame, str, list]:
+    """Coverage, tier table, national summary and quality notes of a dataset (shared, read-only)."""
+    return (tables.coverage(_ds, units), tables.tiers(_ds, lang),
+            national_words.summary(national.figures(_ds), lang), tables.quality_notes(_ds, lang))
+
+
 def render(ctx: Ctx, units: int) -> None:
-    st.caption(t("evaluated_summary", ctx.lang, **tables.coverage(ctx.ds, units)))
+    coverage, frame, summary, notes = _facts(state.dataset_key(ctx.ds), ctx.ds, ctx.lang, units)
+    st.caption(t("evaluated_summary", ctx.lang, **coverage))
     st.subheader(t("tier_summary", ctx.lang))
-    frame = tables.tiers(ctx.ds, ctx.lang)
     tier, rng = t("col_tier", ctx.lang), t("col_range", ctx.lang)
     means = [c for c in frame.columns if frame[c].dtype.kind == "f"]
     # two narrow tables (counts, means) fit beside the map where one wide one was clipped
     for part in (frame.drop(columns=[rng, *means]), frame[[tier, *means]]):
-        st.dataframe(part, hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.1f") for c in means})
-    st.caption(national_words.summary(national.figures(ctx.ds), ctx.lang))
+        st.markdown(tables.markdown(part))
+    st.caption(summary)
     st.subheader(t("quality", ctx.lang))
     st.caption(t("quality_intro", ctx.lang))
-    for text, page in tables.quality_notes(ctx.ds, ctx.lang):
+    for text, page in notes:
         st.markdown("- " + t("paren", ctx.lang, text=text, note=page))
 
 

@@ -89,6 +89,12 @@ def _region_display(table: pd.DataFrame, ds: Dataset, lang: Lang) -> pd.DataFram
     return out.round(3)
 
 
+def _columns(lang: Lang) -> dict:
+    """The region name stays in view while the table scrolls sideways; scores to one decimal."""
+    return {t("reg_col_region", lang): st.column_config.Column(pinned=True),
+            **{t(STAT_LABEL[col], lang): st.column_config.NumberColumn(format="%.1f") for col in SCORE_STATS}}
+
+
 def _claim_display(claim: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     return pd.DataFrame({
         t("reg_col_region", lang): region_words.names(claim, lang),
@@ -191,7 +197,7 @@ def render(ctx: Ctx) -> pd.DataFrame:
     st.subheader(t("reg_table_title", lang))
     st.caption(t("reg_table_note", lang) + " " + t("reg_distance_def", lang, r=r_km))
     display = _region_display(table, ds, lang)
-    st.dataframe(display, hide_index=True, width="stretch", height=420)
+    st.dataframe(display, hide_index=True, width="stretch", height=420, column_config=_columns(lang))
     st.caption(national_words.summary(national_figures.figures(ds), lang))
     st.download_button(t("reg_download", lang), tabular.to_csv(display),
                        file_name=f"dei2023_regions_{lang}.csv", mime="text/csv")

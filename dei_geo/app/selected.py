@@ -72,7 +72,7 @@ def _label(adcode: int) -> str:
 def search_box(lang: Lang) -> None:
     """Search box, its feedback (candidates to pick from) and the clear control."""
     st.text_input(t("search", lang), key=SEARCH_KEY, on_change=_on_search,
-                  placeholder="杭州 / hangzhou / 330100", help=t("search_help", lang))
+                  placeholder=t("search_placeholder", lang), help=t("search_help", lang))
     match = st.session_state.get(MATCH_KEY)
     if match is not None:
         if match.candidates:

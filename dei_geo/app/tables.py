@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from dei_geo.analysis import national
@@ -102,3 +104,22 @@ def coverage(ds: Dataset, units: int) -> dict:
         "units": units,
         "unscored": units - scored,
     }
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    """A small table as Markdown, numbers to one decimal, every cell's text escaped. Beside the
+    map this replaces ``st.dataframe``, whose data grid would add Streamlit's DataFrame and Arrow
+    scripts to what the browser loads and runs before the first screen is complete."""
+    def cell(value) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+            return "—"
+        text = f"{value:.1f}" if isinstance(value, float) else str(value)
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+    head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])

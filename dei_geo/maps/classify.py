@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -72,6 +71,8 @@ def _range(lower, upper) -> str:
 
 def by_mapclassify(values: pd.Series, scheme: Scheme, k: int) -> Classes:
     """Quantiles or Fisher–Jenks natural breaks over the non-missing values."""
+    import mapclassify  # here, not at the top: it imports numba (≈1 s), which the default tiers never need
+
     if k not in PALETTE:
         raise ValueError(f"k must be one of {sorted(PALETTE)}, got {k}")
     present = values.dropna()

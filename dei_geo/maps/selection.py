@@ -5,7 +5,8 @@
   ``st_folium(feature_group_to_add=...)``, so selecting never changes (and remounts) the base map;
 - ``view_for`` gives the centre and zoom that fit the selected city (or the country) in the map;
 - ``count_clicks`` numbers the clicks on each city in the base map, so that clicking a city again
-  (after a search or a clear) still changes the value ``st_folium`` sends back.
+  (after a search or a clear) still changes the value ``st_folium`` sends back, and exposes the
+  city layer to ``maps.restyle``.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ class _ClickCounter(MacroElement):
 
     _template = Template(
         """{% macro script(this, kwargs) %}
+        window.deiCities = {{ this._parent.get_name() }};
         {{ this._parent.get_name() }}.on("click", function (e) {
             var props = e.layer.feature.properties;
             e.layer.feature.properties = Object.assign({}, props, {clicks: (props.clicks || 0) + 1});
@@ -149,7 +151,8 @@ class _ClickCounter(MacroElement):
 
 
 def count_clicks(m: folium.Map) -> folium.Map:
-    """Attach the click counter to the city layer of ``m`` (built by ``maps.build_map``)."""
+    """Attach the click counter to the city layer of ``m`` (built by ``maps.build_map``), and
+    expose that layer as ``window.deiCities`` (``maps.restyle`` recolours it)."""
     layers = [c for c in m._children.values() if getattr(c, "layer_name", None) == CITIES_LAYER]
     if len(layers) != 1:
         raise ValueError(f"expected one {CITIES_LAYER!r} layer in the map, found {len(layers)}")

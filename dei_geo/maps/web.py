@@ -277,7 +277,8 @@ def prepare_map(
                           if reported.tiers[i] != got else "" for i, got in zip(order, n)]
         notes.append(national_words.mean(figs, lang))
     legend = [LegendRow(c, lab, cnt, note=note)
-              for c, lab, cnt, note in zip(classes.colors, classes.labels, n, beside)]
+              for c, lab, cnt, note in zip(classes.colors, classes.labels, n, beside)
+              if cnt or (metric == "score" and scheme_used == "tiers")]  # the report's five tiers always
     legend = legend[::-1]  # highest class first
     n_missing = int((joined.status == "missing").sum())
     if n_missing:

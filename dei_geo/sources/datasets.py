@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,19 +47,21 @@ def one_row_per_city(printed: pd.DataFrame) -> pd.DataFrame:
 
     A conflict keeps a tier only when every printed score falls in the same tier.
     """
+    first = ~printed["adcode"].duplicated(keep="first")
+    repeated = printed["adcode"].duplicated(keep=False)
+    singles = printed.loc[~repeated, ["adcode", "city", "rank", "score", "tier", "note"]].assign(status="ok")
     rows = []
-    for adcode, group in printed.groupby("adcode", sort=False):
-        first = group.iloc[0]
-        if len(group) == 1:
-            rows.append({**first[["adcode", "city", "rank", "score"]], "tier": first["tier"],
-                         "status": "ok", "note": first["note"]})
-            continue
+    for adcode, group in printed[repeated].groupby("adcode", sort=False):
+        head = group.iloc[0]
         tiers = group["tier"].unique()
         listed = "; ".join(f"rank {r}: {s}" for r, s in zip(group["rank"], group["score"]))
-        rows.append({"adcode": adcode, "city": first["city"], "rank": pd.NA, "score": float("nan"),
+        rows.append({"adcode": adcode, "city": head["city"], "rank": pd.NA, "score": float("nan"),
                      "tier": tiers[0] if len(tiers) == 1 else pd.NA, "status": "conflict",
-                     "note": f"{first['city']} is printed {len(group)} times ({listed}); no single score"})
-    out = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+                     "note": f"{head['city']} is printed {len(group)} times ({listed}); no single score"})
+    conflicts = pd.DataFrame(rows, columns=SCORE_COLUMNS, index=printed.index[first & repeated])
+    order = printed.index[first]  # first appearance, as the printed table lists them
+    rows = pd.concat([singles.astype({"tier": object}), conflicts.astype({"tier": object})]).loc[order]
+    out = rows[list(SCORE_COLUMNS)].reset_index(drop=True)
     out["rank"] = out["rank"].astype("Int64")
     out["score"] = out["score"].astype(float)
     out["tier"] = pd.Categorical(out["tier"], categories=printed["tier"].cat.categories)
@@ -130,7 +133,15 @@ def from_table(table: pd.DataFrame, label: str, tiers: pd.DataFrame | None = Non
                    meta={"missing_metric": "missing", **(meta or {})})
 
 
+_FINGERPRINTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dataset → its fingerprint
+
+
 def fingerprint(ds: Dataset) -> str:
-    """A hash of the dataset's numbers (the same scores give the same fingerprint)."""
-    values = pd.util.hash_pandas_object(ds.scores.select_dtypes("number"), index=True)
-    return f"{int(values.sum()) & (2**64 - 1):016x}"
+    """A hash of the dataset's numbers (the same scores give the same fingerprint).
+
+    Computed once per dataset object (datasets are not changed after they are built): the app
+    asks for it on every run, and hashing the scores cost more than the rest of a warm run."""
+    if ds not in _FINGERPRINTS:
+        values = pd.util.hash_pandas_object(ds.scores.select_dtypes("number"), index=True)
+        _FINGERPRINTS[ds] = f"{int(values.sum()) & (2**64 - 1):016x}"
+    return _FINGERPRINTS[ds]

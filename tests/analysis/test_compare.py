@@ -67,6 +67,6 @@ def test_comparison_page():
     assert "请至少选择 2 个城市。" in [i.value for i in at.info]
     at.multiselect(key="compare_cities").set_value([330100, 710000]).run()
     assert not at.exception
-    table = next(df.value for df in at.dataframe if "状态" in df.value.columns)
-    assert list(table["城市"]) == ["杭州", "台湾"] and list(table["状态"]) == ["参评", "未参评"]
+    table = at.dataframe[0].value  # a column per city
+    assert list(table.columns) == ["杭州", "台湾"] and list(table.loc["状态"]) == ["参评", "未参评"]
     assert "下载对比表（CSV）" in [b.label for b in at.get("download_button")]

@@ -26,3 +26,13 @@ def test_ranking_keeps_both_bozhou_rows_with_their_note():
 def test_coverage_counts():
     ds = datasets.load_dei_2023()
     assert tables.coverage(ds, 370) == {"evaluated": 257, "printed": 256, "units": 370, "unscored": 115}
+
+
+def test_markdown_table_escapes_cells_and_rounds_numbers():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a|b": ["x*y", "[link](http://x)"], "mean": [57.04, float("nan")], "n": [3, 4]})
+    lines = tables.markdown(frame).splitlines()
+    assert lines[0] == r"| a\|b | mean | n |" and lines[1] == "|---|---|---|"
+    assert lines[2] == r"| x\*y | 57.0 | 3 |"
+    assert lines[3] == r"| \[link\](http://x) | — | 4 |"  # no link, no empty cell

@@ -80,3 +80,14 @@ def test_every_string_reaching_html_is_escaped(ds, monkeypatch):
 def test_map_has_no_basemap(ds):
     html = web.build_map(web.prepare_map(ds)).get_root().render()
     assert "tile.openstreetmap" not in html and "L.tileLayer" not in html
+
+
+def test_pillar_legend_lists_only_ranges_that_hold_cities(ds):
+    """A pillar is published for a few cities: the score ranges without any are not listed,
+    and the listed rows still account for every unit."""
+    pm = web.prepare_map(ds, metric="economy")
+    classes = [row for row in pm.legend if row.label.startswith(("≥", "<")) or "–" in row.label]
+    assert classes and all(row.count > 0 for row in classes)
+    assert sum(row.count for row in pm.legend) == 370
+    full = web.prepare_map(ds)  # the overall score keeps the report's five tiers
+    assert len([row for row in full.legend if "城市" in row.label]) == 5

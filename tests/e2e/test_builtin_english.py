@@ -1,0 +1,37 @@
+"""The Chinese app shows none of Streamlit's built-in English hints (headless Chromium, offline).
+
+Streamlit writes "Press Enter to apply" under a text box being typed in and "200MB per file"
+in the file uploader, in English whatever the app's language; the app hides both and says the
+same in its own words (placeholder, upload label).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_server):
+    return streamlit_server(APP)
+
+
+def test_no_builtin_english_in_chinese_mode(app_url, offline_page, map_frame):
+    from playwright.sync_api import expect
+
+    page = offline_page
+    page.goto(app_url)
+    map_frame(page, timeout=60_000)
+    search = page.get_by_placeholder("杭州 / hangzhou / 330100，按回车查找")
+    search.click()
+    search.press_sequentially("杭", delay=50)  # typed, not yet applied
+    page.wait_for_timeout(500)
+    assert page.get_by_text("Press Enter", exact=False).filter(visible=True).count() == 0
+
+    page.get_by_role("link", name="我的数据", exact=True).click()
+    expect(page.get_by_text("上传得分表（CSV 或 XLSX，单个文件不超过 200 MB）")).to_be_visible(timeout=30_000)
+    assert page.get_by_text("per file", exact=False).filter(visible=True).count() == 0
+    assert page.blocked_requests == [] and page.js_errors == []
