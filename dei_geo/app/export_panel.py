@@ -1,5 +1,5 @@
-"""The export page: the map on screen as offline HTML, print PNG (300 dpi) and SVG with one set of
-options (title, selected city, scope), and every table (CSV, XLSX)."""
+"""The export page: the map on screen as offline HTML, print PNG (300 dpi), SVG and PDF with one set
+of options (title, selected city, scope, page size), and every table (CSV, XLSX)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from dei_geo.core import places, tabular
 from dei_geo.core.i18n import t
 from dei_geo.maps import export, overlays, print_map, selection, web
 from dei_geo.wording import compare as compare_words
+
+PAGES = {None: "print_page_fit", "a4-portrait": "print_page_a4_portrait", "a4-landscape": "print_page_a4_landscape",
+         "16:9": "print_page_16_9"}  # print_map.PAGES (None: the map's own size) → catalogue key
 
 
 def _scopes(ctx: Ctx) -> dict[str, print_map.View]:
@@ -42,7 +45,7 @@ def _map_downloads(v: View, prepared: web.PreparedMap) -> None:
     layers = map_page.layers(v)
     points = points_panel.export_layers(lang)  # the point table shown on the map (issue 13)
     stem = f"dei_{ctx.metric}_{ctx.scheme}_{lang}"
-    html, png, svg = st.columns(3)
+    html, png, svg, pdf = st.columns(4)
     html.download_button(  # built on click, like the print maps: nothing is sent before it is asked for
         t("download_html", lang), file_name=f"{stem}.html", mime="text/html", on_click="ignore",
         key="export_html", data=lambda: export.to_html(prepared, lambda: overlays.build(layers, show=v.layers) + (
@@ -55,17 +58,21 @@ def _map_downloads(v: View, prepared: web.PreparedMap) -> None:
         st.warning(t("print_font_missing", lang, error=err))
         return
     scopes = _scopes(ctx)
-    name = st.selectbox(t("print_scope", lang), list(scopes), key="export_scope")
+    where, size = st.columns(2)
+    name = where.selectbox(t("print_scope", lang), list(scopes), key="export_scope")
+    page = size.selectbox(t("print_page", lang), PAGES, format_func=lambda p: t(PAGES[p], lang), key="export_page")
     view = scopes[name]
-    stem += f"_{view.name}" if view.name else ""
-    # rendered on click, on Streamlit's download thread (a national PNG takes about a second)
-    png.download_button(
-        t("download_png", lang), file_name=f"{stem}.png", mime="image/png", on_click="ignore", key="export_png",
-        data=lambda: print_map.to_bytes(print_map.figure(prepared, view, title, highlight=mark), "png"))
-    svg.download_button(
-        t("download_svg", lang), file_name=f"{stem}.svg", mime="image/svg+xml", on_click="ignore",
-        key="export_svg",
-        data=lambda: print_map.to_bytes(print_map.figure(prepared, view, title, highlight=mark), "svg"))
+    stem += (f"_{view.name}" if view.name else "") + (f"_{page.replace(':', 'x')}" if page else "")
+
+    def drawn(fmt: str) -> bytes:  # rendered on click, on Streamlit's download thread (about a second)
+        return print_map.to_bytes(print_map.figure(prepared, view, title, highlight=mark, page=page), fmt)
+
+    png.download_button(t("download_png", lang), file_name=f"{stem}.png", mime="image/png", on_click="ignore",
+                        key="export_png", data=lambda: drawn("png"))
+    svg.download_button(t("download_svg", lang), file_name=f"{stem}.svg", mime="image/svg+xml",
+                        on_click="ignore", key="export_svg", data=lambda: drawn("svg"))
+    pdf.download_button(t("download_pdf", lang), file_name=f"{stem}.pdf", mime="application/pdf",
+                        on_click="ignore", key="export_pdf", data=lambda: drawn("pdf"))
     st.caption(t("export_print_includes", lang))
 
 

@@ -25,9 +25,12 @@ NO_LINES = {"type": "FeatureCollection", "features": []}
 
 
 def _classes(values: pd.Series, scheme: str, k: int, lang: Lang) -> tuple[list[int], list[LegendRow]]:
-    """Class code per value (-1: no value) and the legend (highest class first, then 无数据)."""
+    """Class code per value (-1: no value) and the legend (highest class first, then 无数据). The
+    report's tier breaks are labelled by score band: its tier names (一线城市 …) belong to cities."""
     present = values.dropna()
     cls = classify.classify(present, scheme, tiers_mod.load_tiers(), k, lang)
+    if scheme == "tiers":
+        cls = classify.as_ranges(cls)
     code = pd.Series(-1, index=values.index)
     code[present.index] = cls.codes.to_numpy()
     codes = code.astype(int).tolist()

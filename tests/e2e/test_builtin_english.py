@@ -30,6 +30,7 @@ def test_no_builtin_english_in_chinese_mode(app_url, offline_page, map_frame):
     search.press_sequentially("杭", delay=50)  # typed, not yet applied
     page.wait_for_timeout(500)
     assert page.get_by_text("Press Enter", exact=False).filter(visible=True).count() == 0
+    search.fill("")  # nothing to apply when the box loses focus (leaving it would search for 杭)
 
     page.get_by_role("link", name="我的数据", exact=True).click()
     expect(page.get_by_text("上传得分表（CSV 或 XLSX，单个文件不超过 200 MB）")).to_be_visible(timeout=30_000)
