@@ -1,14 +1,18 @@
 """Your county-level data (issue 13), on the data page when the upload names counties: every
 problem by row and column (an ambiguous name lists its candidates with their parents), the
-county map of a metric (``maps.unit_map``: shared arcs, one offline page) and the province
-means with n (``analysis.rollup``)."""
+county map of a metric (``maps.unit_map``: shared arcs, one offline page), the province
+means with n (``analysis.rollup``) and the regions and spillover at county level
+(``county_regions_panel``)."""
 
 from __future__ import annotations
+
+import hashlib
 
 import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import rollup
+from dei_geo.app import county_regions_panel
 from dei_geo.app.text import plain
 from dei_geo.core import columns
 from dei_geo.core.i18n import Lang, t
@@ -59,3 +63,4 @@ def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
         t("lv_app_col_mean", lang): provinces["mean"].round(1),
         t("lv_app_col_n", lang): [f"{n} / {u}" for n, u in zip(provinces["n"], provinces["units"])],
     }), hide_index=True, key="lv_rollup", placeholder="—")  # a province without values: no rank, no mean
+    county_regions_panel.render((hashlib.sha256(data).hexdigest(), sheet), report.table, metric, lang)

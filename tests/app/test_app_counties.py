@@ -36,3 +36,28 @@ def test_a_hostile_file_name_stays_text_on_the_county_map():
     html = county_panel._map(COUNTIES.encode(), "<img src=x onerror=alert(1)>{{7*7}}.csv", None, "score", "zh")
     assert "<img src=x" not in html and "{{7*7}}" not in html  # escaped: entities in HTML, \\u escapes in JSON
     assert "&lt;img src=x onerror=alert(1)&gt;&#123;&#123;7*7&#125;&#125;.csv" in html  # the <title>, literal
+
+
+def test_a_county_file_gets_its_regions_and_spillover_as_the_cli_computes_them():
+    import pandas as pd
+
+    from dei_geo.analysis import county_regions
+    from dei_geo.analysis import regions as city_regions
+    from dei_geo.sources import county_table, loader
+
+    info = pd.read_csv(Path(__file__).resolve().parents[2] / "data" / "counties.csv")
+    east = info[info["province"].isin(["浙江省", "江苏省", "上海市"])]
+    text = "区县,省份,总分\n" + "".join(f"{r.name},{r.province},{40 + r.adcode % 41}\n" for r in east.itertuples())
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.file_uploader(key="di_file").set_value(("east.csv", text.encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+
+    table = county_table.check(loader.read(text.encode(), "east.csv", None)).table
+    expected = county_regions.region_table(table, "score", city_regions.clusters() + city_regions.circles())
+    shown = next(d.value for d in at.dataframe if "区域" in d.value.columns and "基尼系数" in d.value.columns)
+    yrd = shown.set_index("区域").loc["长三角城市群"]
+    row = expected.set_index("name").loc["长三角城市群"]
+    assert yrd["有得分"] == row["scored"] > 100 and yrd["平均分"] == round(row["mean"], 1)
+    moran = county_regions.spillover(table, "score")
+    assert any(f"Moran's I = {moran.I:.3f}" in c.value and f"n = {moran.w.graph.n}" in c.value for c in at.caption)
+    assert any(m.value.startswith("- 上海") and "50–100 km 均值" in m.value for m in at.markdown)  # rings
