@@ -214,11 +214,12 @@ async def run(app: Path, args) -> None:
             m = await switches(browser, base, args.clicks, "分级方式", SCHEMES)
             print(f"scheme switch → map redrawn: median {_fmt(m)} (n={len(m)}; {', '.join(_fmt([x]) for x in m)})",
                   flush=True)
-            cpu0, loads = _cpu_seconds(proc.pid), 5
+            cpu0, machine0, loads = _cpu_seconds(proc.pid), _machine_cpu_seconds(), 5
             for _ in range(loads):
                 await first_map(browser, base)
             print(f"server CPU per first load: {(_cpu_seconds(proc.pid) - cpu0) / loads:.2f} s "
-                  f"(mean of {loads} sequential loads)", flush=True)
+                  f"(mean of {loads} sequential loads; the whole machine's, browser included: "
+                  f"{(_machine_cpu_seconds() - machine0) / loads:.2f} s)", flush=True)
             for n in args.sessions:
                 server0, machine0 = _cpu_seconds(proc.pid), _machine_cpu_seconds()
                 times = await sessions_at_once(browser, base, n)
