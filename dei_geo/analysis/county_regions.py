@@ -141,3 +141,17 @@ def core_rings(table: pd.DataFrame, metric: str, rings=spatial.RINGS_KM) -> tupl
     seats["prefecture_adcode"] = seats["adcode"].map(prefecture).to_numpy()
     values = table.set_index("adcode")[metric].astype(float)
     return rings_around(values, seats, regions.centres(), rings)
+
+
+def summary(table: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, dict, pd.DataFrame, pd.DataFrame]:
+    """Everything ``dei-geo regions --level county`` and the app show for ``metric``: the region
+    table (clusters, metro circles), Moran's I facts (``I``, ``p``, ``n``, ``islands``; or
+    ``too_few`` and ``need`` below ``spatial.MIN_UNITS``), and the rings and cores of ``core_rings``."""
+    result = region_table(table, metric, regions.clusters() + regions.circles())
+    try:
+        sp = spillover(table, metric)
+        moran = {"I": float(sp.I), "p": float(sp.p_sim), "n": int(sp.w.graph.n), "islands": len(sp.w.attached)}
+    except spatial.TooFewUnits as err:
+        moran = {"too_few": err.n, "need": err.need}
+    rings, cores = core_rings(table, metric)
+    return result, moran, rings, cores

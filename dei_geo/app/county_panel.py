@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dei_geo.analysis import rollup
-from dei_geo.app import county_regions_panel
+from dei_geo.app import county_regions_panel, tables
 from dei_geo.app.text import plain
 from dei_geo.core import columns
 from dei_geo.core.i18n import Lang, t
@@ -40,13 +40,10 @@ def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
     report = _check(data, name, sheet)
     st.info(t("lv_app_detected", lang, n=len(report.table), rejected=len(report.rejected)))
     if report.issues:
-        rows = [words.issue(issue, lang) for issue in report.issues]
-        st.dataframe(pd.DataFrame({
-            t("lv_app_col_where", lang): [r["where"] for r in rows],
-            t("lv_app_col_why", lang): [r["why"] for r in rows],
-            t("lv_app_col_fix", lang): [r["fix"] for r in rows],
-            t("lv_app_col_candidates", lang): [r["candidates"] for r in rows],
-        }), hide_index=True, key="lv_issues")
+        st.dataframe(tables.said([words.issue(issue, lang) for issue in report.issues], {
+            "where": t("lv_app_col_where", lang), "why": t("lv_app_col_why", lang),
+            "fix": t("lv_app_col_fix", lang), "candidates": t("lv_app_col_candidates", lang)}),
+            hide_index=True, key="lv_issues")
     metrics = [m for m in report.table.columns if m in columns.metrics() and report.table[m].notna().any()]
     if not metrics:
         return

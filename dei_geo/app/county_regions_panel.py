@@ -8,8 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dei_geo.analysis import county_regions, rollup, spatial
-from dei_geo.analysis import regions as city_regions
+from dei_geo.analysis import county_regions, rollup
 from dei_geo.core.i18n import Lang, t
 from dei_geo.wording import levels as words
 
@@ -17,13 +16,7 @@ from dei_geo.wording import levels as words
 @st.cache_data(show_spinner=False, max_entries=4)
 def _figures(key: tuple, _table: pd.DataFrame, metric: str) -> tuple[pd.DataFrame, dict, list, list]:
     """(region table, Moran's I facts, ring records, core records); ``key`` names the upload."""
-    regions = county_regions.region_table(_table, metric, city_regions.clusters() + city_regions.circles())
-    try:
-        sp = county_regions.spillover(_table, metric)
-        moran = {"i": float(sp.I), "p": float(sp.p_sim), "n": int(sp.w.graph.n), "islands": len(sp.w.attached)}
-    except spatial.TooFewUnits as err:
-        moran = {"too_few": err.n, "need": err.need}
-    rings, cores = county_regions.core_rings(_table, metric)
+    regions, moran, rings, cores = county_regions.summary(_table, metric)
     return regions, moran, rollup.to_records(rings), rollup.to_records(cores)
 
 
@@ -42,7 +35,7 @@ def render(key: tuple, table: pd.DataFrame, metric: str, lang: Lang) -> None:
     if "too_few" in moran:
         st.caption(t("lv_regions_too_few", lang, n=moran["too_few"], need=moran["need"]))
     else:
-        st.caption(t("lv_regions_moran", lang, i=moran["i"], p=moran["p"], n=moran["n"], islands=moran["islands"]))
+        st.caption(t("lv_regions_moran", lang, i=moran["I"], p=moran["p"], n=moran["n"], islands=moran["islands"]))
     if cores:
         st.caption(t("lv_rings_title", lang))
         for core in cores:

@@ -13,6 +13,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from dei_geo.app import tables
 from dei_geo.app.text import plain
 from dei_geo.core.i18n import Lang, t
 from dei_geo.maps import point_layer
@@ -39,13 +40,9 @@ def render(data: bytes, name: str, lang: Lang) -> None:
     (st.success if table.ok else st.error)(plain(t("lv_pt_summary", lang, file=name, points=len(table.points),
                                                      rejected=rejected)))
     if table.issues:
-        rows = [words.issue(issue, lang) for issue in table.issues]
-        st.dataframe(pd.DataFrame({
-            t("lva_pt_col_where", lang): [r["where"] for r in rows],
-            t("lva_pt_col_effect", lang): [r["effect"] for r in rows],
-            t("lva_pt_col_why", lang): [r["why"] for r in rows],
-            t("lva_pt_col_fix", lang): [r["fix"] for r in rows],
-        }), hide_index=True, key="pt_issues")
+        st.dataframe(tables.said([words.issue(issue, lang) for issue in table.issues], {
+            "where": t("lva_pt_col_where", lang), "effect": t("lva_pt_col_effect", lang),
+            "why": t("lva_pt_col_why", lang), "fix": t("lva_pt_col_fix", lang)}), hide_index=True, key="pt_issues")
     if table.gps_shift_m:
         st.caption(t("lv_pt_gcj_note", lang, median=table.gps_shift_m[0], max=table.gps_shift_m[1]))
     if len(table.points):

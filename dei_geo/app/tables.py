@@ -123,3 +123,9 @@ def markdown(frame: pd.DataFrame) -> str:
     rule = "|" + "---|" * len(frame.columns)
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
+
+
+def said(rows: list[dict], labels: dict[str, str]) -> pd.DataFrame:
+    """Problems already put in words (one dict per problem, from ``wording``) as a table: each
+    ``field → column label`` of ``labels`` a column, in that order."""
+    return pd.DataFrame({label: [row[field] for row in rows] for field, label in labels.items()})

@@ -19,14 +19,6 @@ from pathlib import Path
 from dei_geo.core import i18n
 
 LEVEL_CHOICES = ("auto", "city", "county")
-POINT_TEXT = {
-    "missing_coordinates": ("lv_pt_missing_coordinates", "lv_pt_missing_coordinates_fix"),
-    "not_a_coordinate": ("lv_pt_not_a_coordinate", "lv_pt_not_a_coordinate_fix"),
-    "swapped": ("lv_pt_swapped", "lv_pt_swapped_fix"),
-    "outside_china": ("lv_pt_outside_china", "lv_pt_outside_china_fix"),
-    "unknown_city": ("lv_pt_unknown_city", "lv_pt_unknown_city_fix"),
-    "not_in_city": ("lv_pt_not_in_city", "lv_pt_not_in_city_fix"),
-}
 SEVERITY = {"error": "di_level_error", "warning": "lv_level_warning"}
 PRINT_SUFFIXES = (".png", ".svg", ".pdf")
 PAGES = ("a4-portrait", "a4-landscape", "16:9")  # print_map.PAGES (not imported: matplotlib is slow to load)
@@ -314,15 +306,14 @@ def read_points(args, path: str):
 
 
 def point_lines(table, lang: i18n.Lang) -> list[str]:
+    from dei_geo.wording import points as point_words
+
     rejected = sum(1 for i in table.issues if i.severity == "error")
     out = [i18n.t("lv_pt_summary", lang, file=table.file, points=len(table.points), rejected=rejected)]
     for issue in table.issues:
-        why_key, fix_key = POINT_TEXT[issue.code]
-        where = i18n.t("lv_where_cell", lang, row=issue.row, column=issue.column) if issue.row else ""
-        why = i18n.t(why_key, lang, value=issue.value, city=issue.params.get("city", ""),
-                     found=issue.params.get("found", ""))
-        out.append(f"  {table.file} {where} [{i18n.t(SEVERITY[issue.severity], lang)}] {why} → "
-                   f"{i18n.t(fix_key, lang)}")
+        said = point_words.issue(issue, lang)
+        out.append(f"  {table.file} {said['where']} [{i18n.t(SEVERITY[issue.severity], lang)}] {said['why']} → "
+                   f"{said['fix']}")
     if table.gps_shift_m:
         out.append(i18n.t("lv_pt_gcj_note", lang, median=table.gps_shift_m[0], max=table.gps_shift_m[1]))
     return out
@@ -435,8 +426,7 @@ def regions(args) -> int:
     cities."""
     import math
 
-    from dei_geo.analysis import county_regions, rollup, spatial
-    from dei_geo.analysis import regions as city_regions
+    from dei_geo.analysis import county_regions, rollup
     from dei_geo.core import places
     from dei_geo.wording import levels as words
 
@@ -450,13 +440,7 @@ def regions(args) -> int:
     except cli._Exit as stop:
         return stop.code
     metric = args.metric
-    result = county_regions.region_table(table, metric, city_regions.clusters() + city_regions.circles())
-    try:
-        sp = county_regions.spillover(table, metric)
-        moran = {"I": float(sp.I), "p": float(sp.p_sim), "n": int(sp.w.graph.n), "islands": len(sp.w.attached)}
-    except spatial.TooFewUnits as err:
-        moran = {"too_few": err.n, "need": err.need}
-    ring_table, cores = county_regions.core_rings(table, metric)
+    result, moran, ring_table, cores = county_regions.summary(table, metric)
     ring_records, core_records = rollup.to_records(ring_table), rollup.to_records(cores)
     if args.format == "json":
         text = json.dumps({"level": "county", "metric": metric, "regions": rollup.to_records(result),

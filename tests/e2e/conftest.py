@@ -19,6 +19,8 @@ have one):
                                  (``path.leaflet-interactive``, counted now).
 ``wait_for_polygons``  function  helper ``wait_for_polygons(frame, at_least=1,
                                  timeout=30_000) -> int`` (polls; never raises).
+``app_url``            module    the app (``streamlit_app.py``) served: its base URL.
+``page``               function  ``offline_page`` the size of a 1440×900 screen.
 
 Every test under tests/e2e is marked ``e2e``.  Without Chromium the folder is
 skipped, except under CI=true, where it fails.
@@ -403,3 +405,19 @@ def streamlit_server(tmp_path_factory):
     finally:
         for proc, _ in servers.values():
             _kill_group(proc)
+
+
+APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+
+
+@pytest.fixture(scope="module")
+def app_url(streamlit_server):
+    """The app served (one server for the session)."""
+    return streamlit_server(APP)
+
+
+@pytest.fixture
+def page(offline_page):
+    """An offline page the size of a 1440×900 screen."""
+    offline_page.set_viewport_size({"width": 1440, "height": 900})
+    return offline_page

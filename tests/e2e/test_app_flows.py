@@ -7,9 +7,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
-
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 NAV = ("地图", "排名", "对比", "区域与溢出", "空间计量", "我的数据", "导出")
 SIX = "城市,总分\n北京,93.0\n上海,91.0\n杭州,94.0\n拉萨,35.2\n成都,88.0\n西安,75.0\n"
 CITY_POINT = """(adcode) => {
@@ -19,17 +16,6 @@ CITY_POINT = """(adcode) => {
   const c = window.map.latLngToContainerPoint(found.getBounds().getCenter());
   return [c.x, c.y];
 }"""
-
-
-@pytest.fixture(scope="module")
-def app_url(streamlit_server):
-    return streamlit_server(APP)
-
-
-@pytest.fixture
-def page(offline_page):
-    offline_page.set_viewport_size({"width": 1440, "height": 900})
-    return offline_page
 
 
 def _idle(page) -> None:

@@ -4,13 +4,7 @@ the tier transitions between two years are drawn as categories with their own le
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from tests.e2e.test_app_flows import _click, _frame_titled, _idle, _map
-
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
 
 def _panel_csv() -> str:
@@ -23,17 +17,6 @@ def _panel_csv() -> str:
             s = score + shift + (6 if city == "杭州" and year == 2023 else 0) + (i % 3) * 0.3
             rows.append(f"{city},{year},{s:.1f},{s - 3 + (i % 4):.1f},{s + 2 - (i % 5):.1f}")
     return "\n".join(rows) + "\n"
-
-
-@pytest.fixture(scope="module")
-def app_url(streamlit_server):
-    return streamlit_server(APP)
-
-
-@pytest.fixture
-def page(offline_page):
-    offline_page.set_viewport_size({"width": 1440, "height": 900})
-    return offline_page
 
 
 def test_the_card_shows_the_trajectory_and_the_tier_map_its_categories(

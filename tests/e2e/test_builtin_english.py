@@ -7,17 +7,6 @@ same in its own words (placeholder, upload label).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
-
-
-@pytest.fixture(scope="module")
-def app_url(streamlit_server):
-    return streamlit_server(APP)
-
 
 def test_no_builtin_english_in_chinese_mode(app_url, offline_page, map_frame):
     from playwright.sync_api import expect

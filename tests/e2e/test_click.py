@@ -7,14 +7,9 @@ the city's largest part (far from every edge, so the click cannot land on a neig
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from shapely.ops import polylabel
 
 from dei_geo.sources import boundaries
-
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
 FIND_MAP = """() => {
     for (const name of Object.keys(window)) {
@@ -31,11 +26,6 @@ def _inside(adcode: int) -> tuple[float, float]:
     part = max(getattr(shape, "geoms", [shape]), key=lambda p: p.area)
     point = polylabel(part, tolerance=0.01)
     return point.y, point.x
-
-
-@pytest.fixture(scope="module")
-def app_url(streamlit_server):
-    return streamlit_server(APP)
 
 
 def _leaflet(page, map_frame, wait_for_polygons):

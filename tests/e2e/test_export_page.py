@@ -6,15 +6,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
-
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
-
-
-@pytest.fixture(scope="module")
-def app_url(streamlit_server):
-    return streamlit_server(APP)
-
 
 def _choose_page(page, option: str) -> None:
     """Pick the page size and wait for the run it starts to end (a click during a run is dropped)."""

@@ -7,27 +7,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from dei_geo.core import counties
 from dei_geo.sources import boundaries
 
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 POINT = """([lat, lng]) => {
   const c = window.map.latLngToContainerPoint([lat, lng]);
   return [c.x, c.y];
 }"""
-
-
-@pytest.fixture(scope="module")
-def app_url(streamlit_server):
-    return streamlit_server(APP)
-
-
-@pytest.fixture
-def page(offline_page):
-    offline_page.set_viewport_size({"width": 1440, "height": 900})
-    return offline_page
 
 
 def _idle(page) -> None:

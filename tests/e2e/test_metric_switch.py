@@ -6,25 +6,14 @@ and the title show the new metric exactly as ``maps.web.prepare_map`` prepares i
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from dei_geo.maps import web
 from dei_geo.sources import datasets
-
-APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
 DRAWN = """() => {  // adcode → [fill drawn, tooltip text] of every city polygon
     const out = {};
     window.deiCities.eachLayer(l => { out[l.feature.id] = [l._path.getAttribute("fill"), l.feature.properties.tip]; });
     return out;
 }"""
-
-
-@pytest.fixture(scope="module")
-def app_url(streamlit_server):
-    return streamlit_server(APP)
 
 
 def _pick_metric(page, label: str) -> None:
