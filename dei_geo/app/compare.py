@@ -74,7 +74,8 @@ def render(ctx: Ctx) -> pd.DataFrame | None:
     """The tab; returns the comparison table once 2–5 cities are picked (for the export tab)."""
     options, labels = _options(ctx)
     picked = st.multiselect(t("compare_pick", ctx.lang), options, format_func=labels.get,
-                            max_selections=compare.MAX_CITIES, key=KEY,
+                            max_selections=compare.MAX_CITIES, key=KEY, filter_mode="contains",
+                            select_all=False,  # Streamlit's "Select N matches" (English, adds all)
                             placeholder=t("compare_placeholder", ctx.lang))
     if len(picked) < compare.MIN_CITIES:
         st.info(t("compare_need", ctx.lang))

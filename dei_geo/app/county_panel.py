@@ -33,7 +33,7 @@ def _map(data: bytes, name: str, sheet: str | None, metric: str, lang: Lang) -> 
     table = _check(data, name, sheet).table
     title = t("lv_app_map_title", lang, name=name, metric=columns.label(metric, lang))
     return unit_map.unit_map_html(table.set_index("adcode")[metric], level="counties", lang=lang,
-                                  title=title, no_value=t("di_metric_missing", lang))
+                                  title=title, no_value=t("di_metric_missing", lang), scroll_zoom=False)
 
 
 def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:

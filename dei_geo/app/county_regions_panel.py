@@ -23,6 +23,10 @@ def _figures(key: tuple, _table: pd.DataFrame, metric: str) -> tuple[pd.DataFram
 def render(key: tuple, table: pd.DataFrame, metric: str, lang: Lang) -> None:
     """The section for ``metric`` of the checked county ``table`` (cached per ``key``)."""
     st.markdown(f"**{t('lva_regions_title', lang)}**")
+    # on request: the queen weights of ~2,900 counties take seconds, and the upload's problems
+    # and map should not wait for them
+    if not st.toggle(t("lva_regions_compute", lang), key="lva_regions_on"):
+        return
     with st.spinner(t("lva_regions_computing", lang)):
         regions, moran, rings, cores = _figures(key, table, metric)
     name = "name" if lang == "zh" else "name_en"

@@ -33,11 +33,13 @@ def _scopes(ctx: Ctx) -> dict[str, print_map.View]:
 
 
 def _map_downloads(v: View, prepared: web.PreparedMap) -> None:
-    """One set of options (title, the selected city, the print scope) for HTML, PNG and SVG."""
+    """One set of options (title, the selected city; for print, scope and page) for HTML, PNG,
+    SVG and PDF — the options first, the downloads below them."""
     ctx, lang = v.shown, v.shown.lang
     city = selected.current()
-    title = st.text_input(t("export_title", lang), value=prepared.title, key="export_title",
-                          max_chars=200, help=t("export_title_help", lang)) or prepared.title
+    st.session_state.setdefault("export_title", prepared.title)  # a default, not a second value
+    title = st.text_input(t("export_title", lang), key="export_title", max_chars=200,
+                          help=t("export_title_help", lang)) or prepared.title
     outline = city is not None and st.checkbox(
         t("export_city", lang, city=places.display_name(city)), value=True, key="export_city")
     prepared = dataclasses.replace(prepared, title=title)
@@ -45,35 +47,40 @@ def _map_downloads(v: View, prepared: web.PreparedMap) -> None:
     layers = map_page.layers(v)
     points = points_panel.export_layers(lang)  # the point table shown on the map (issue 13)
     stem = f"dei_{ctx.metric}_{ctx.scheme}_{lang}"
+    try:
+        print_map.cjk_family()
+        font = None
+    except print_map.CJKFontMissing as err:
+        font = err
+    if font is None:
+        scopes = _scopes(ctx)
+        where, size = st.columns(2)
+        name = where.selectbox(t("print_scope", lang), list(scopes), key="export_scope")
+        page = size.selectbox(t("print_page", lang), PAGES, format_func=lambda p: t(PAGES[p], lang),
+                              key="export_page")
+        view = scopes[name]
+        print_stem = stem + (f"_{view.name}" if view.name else "") + (f"_{page.replace(':', 'x')}" if page else "")
     html, png, svg, pdf = st.columns(4)
     html.download_button(  # built on click, like the print maps: nothing is sent before it is asked for
         t("download_html", lang), file_name=f"{stem}.html", mime="text/html", on_click="ignore",
         key="export_html", data=lambda: export.to_html(prepared, lambda: overlays.build(layers, show=v.layers) + (
             [selection.highlight(prepared.cities, mark)] if mark else []) + points()).encode("utf-8"))
+    if font is not None:
+        st.warning(t("print_font_missing", lang, error=font))
+    else:
+        def drawn(fmt: str) -> bytes:  # rendered on click, on Streamlit's download thread (about a second)
+            return print_map.to_bytes(print_map.figure(prepared, view, title, highlight=mark, page=page), fmt)
+
+        png.download_button(t("download_png", lang), file_name=f"{print_stem}.png", mime="image/png",
+                            on_click="ignore", key="export_png", data=lambda: drawn("png"))
+        svg.download_button(t("download_svg", lang), file_name=f"{print_stem}.svg", mime="image/svg+xml",
+                            on_click="ignore", key="export_svg", data=lambda: drawn("svg"))
+        pdf.download_button(t("download_pdf", lang), file_name=f"{print_stem}.pdf", mime="application/pdf",
+                            on_click="ignore", key="export_pdf", data=lambda: drawn("pdf"))
     names = [t(LAYER_LABEL[key], lang) for key in v.layers]
     st.caption(t("export_html_includes", lang, layers=t("list_sep", lang).join(names) or t("export_none", lang)))
-    try:
-        print_map.cjk_family()
-    except print_map.CJKFontMissing as err:
-        st.warning(t("print_font_missing", lang, error=err))
-        return
-    scopes = _scopes(ctx)
-    where, size = st.columns(2)
-    name = where.selectbox(t("print_scope", lang), list(scopes), key="export_scope")
-    page = size.selectbox(t("print_page", lang), PAGES, format_func=lambda p: t(PAGES[p], lang), key="export_page")
-    view = scopes[name]
-    stem += (f"_{view.name}" if view.name else "") + (f"_{page.replace(':', 'x')}" if page else "")
-
-    def drawn(fmt: str) -> bytes:  # rendered on click, on Streamlit's download thread (about a second)
-        return print_map.to_bytes(print_map.figure(prepared, view, title, highlight=mark, page=page), fmt)
-
-    png.download_button(t("download_png", lang), file_name=f"{stem}.png", mime="image/png", on_click="ignore",
-                        key="export_png", data=lambda: drawn("png"))
-    svg.download_button(t("download_svg", lang), file_name=f"{stem}.svg", mime="image/svg+xml",
-                        on_click="ignore", key="export_svg", data=lambda: drawn("svg"))
-    pdf.download_button(t("download_pdf", lang), file_name=f"{stem}.pdf", mime="application/pdf",
-                        on_click="ignore", key="export_pdf", data=lambda: drawn("pdf"))
-    st.caption(t("export_print_includes", lang))
+    if font is None:
+        st.caption(t("export_print_includes", lang))
 
 
 def _table_downloads(ctx: Ctx, named: dict[str, pd.DataFrame]) -> None:

@@ -44,15 +44,15 @@ def _source(ds: Dataset, lang: Lang) -> str:
     return ds.meta.get("source_note" if lang == "zh" else "source_note_en") or t("source_note", lang, source=ds.label)
 
 
-def _base(pm: web.PreparedMap, fit: bool):
+def _base(pm: web.PreparedMap, fit: bool, only: frozenset[int] | None = None):
     m = web.build_map(pm)
     if fit:  # the base map itself opens on the units, whether or not the view below is applied first
-        level_map.fitted(m, pm)
+        level_map.fitted(m, pm, only)
     return markup.seal(selection.count_clicks(assets.use_data_urls(m)))
 
 
 def _show(key: tuple, pm: web.PreparedMap, chosen: int | None, view, widget: str,
-          on_click: Callable[[int], None]) -> None:
+          on_click: Callable[[int], None], only: frozenset[int] | None = None) -> None:
     known = {int(f["id"]) for f in pm.cities["features"]}
 
     def clicked() -> None:
@@ -61,7 +61,7 @@ def _show(key: tuple, pm: web.PreparedMap, chosen: int | None, view, widget: str
             on_click(adcode)
 
     centre, zoom = view
-    leaflet.show(key, lambda: _base(pm, view != selection.NATIONAL),
+    leaflet.show(key, lambda: _base(pm, view != selection.NATIONAL, only),
                  selection=markup.seal(selection.highlight(pm.cities, chosen)),
                  center=centre, zoom=zoom, height=HEIGHT, widget_key=widget, on_change=clicked)
 
@@ -146,7 +146,8 @@ def _province_card(ds: Dataset, metric: str, rolled: pd.DataFrame, code: int, la
         t("lva_col_rank", lang): cities[metric].rank(ascending=False, method="min").astype(int),
         t("col_city", lang): cities["adcode"].map(info["name"]),
         label: cities[metric].round(1),
-    }), hide_index=True, key="lva_province_cities")
+    }), hide_index=True, key="lva_province_cities", height="content",  # every city, no inner scroll
+        column_config={label: st.column_config.NumberColumn(format="%.1f")})
 
 
 # --- 区县 ---------------------------------------------------------------------------------------
@@ -175,9 +176,12 @@ def _counties(v: View) -> None:
         rolled = rollup.rollup(data.table, metric, "county")
         st.markdown(f"**{t('lva_county_rollup', lang, metric=plain(label))}**")
         _province_table(rolled, lang)
-    with left:
-        _show(("county", data.digest, metric, v.shown.scheme, v.shown.k, lang), pm, None, selection.NATIONAL,
-              MAP_KEYS["county"], levels.open_county)
+    valued = frozenset(int(a) for a in data.values(metric).dropna().index)
+    whole = not valued or len(valued) >= len(pm.cities["features"])
+    with left:  # opens on the counties the file has values for (a province's file: that province)
+        _show(("county", data.digest, metric, v.shown.scheme, v.shown.k, lang), pm, None,
+              selection.NATIONAL if whole else level_map.view_of(pm, valued), MAP_KEYS["county"],
+              levels.open_county, None if whole else valued)
 
 
 def _pick_prefecture(lang: Lang) -> None:

@@ -99,8 +99,9 @@ def drill(prefecture_adcode: int) -> None:
 
 
 def back() -> None:
-    """Back to the national map of the level."""
+    """Back to the national map of the level (no city selected: the map opens on the country)."""
     st.session_state[view.PREF] = st.session_state[view.COUNTY] = None
+    st.session_state[view.CITY] = None
     view.publish()
 
 

@@ -68,7 +68,7 @@ def render(ctx: Ctx) -> None:
     left, right = st.columns(2)
     y = left.selectbox(t("md_app_y", lang), numeric, format_func=lambda c: _label(ctx, c), key="md_y")
     x = left.multiselect(t("md_app_x", lang), [c for c in frame.columns if c != y],
-                         format_func=lambda c: _label(ctx, c), key="md_x")
+                         format_func=lambda c: _label(ctx, c), key="md_x", select_all=False)
     kind = right.selectbox(t("md_app_weights", lang), models.WEIGHT_KINDS,
                            format_func=lambda k: t(WEIGHTS_LABEL[k], lang), key="md_w")
     spec = kind
@@ -78,7 +78,7 @@ def render(ctx: Ctx) -> None:
         spec = f"band:{right.number_input(t('md_app_band', lang), 10.0, 2000.0, 300.0, step=10.0, key='md_band'):g}km"
     row = right.toggle(t("md_app_row", lang), value=True, key="md_row")
     chosen = st.multiselect(t("md_app_models", lang), models.MODELS, default=["ols", "sar", "sdm"],
-                            format_func=lambda m: words.model_name(m, lang), key="md_models")
+                            format_func=lambda m: words.model_name(m, lang), key="md_models", select_all=False)
     choose = st.checkbox(t("md_app_choose", lang), key="md_choose")
     if not x:
         st.info(t("md_app_need_x", lang))

@@ -72,10 +72,10 @@ def ranking_page(ctx: Ctx) -> None:
     province, tier, region = st.columns(3)
     rows = table[~table["gap"]]
     provinces = province.multiselect(t("rank_filter_province", lang), sorted(rows["province"].dropna().unique()),
-                                     key="rank_province", placeholder=t("rank_filter_all", lang))
+                                     key="rank_province", placeholder=t("rank_filter_all", lang), select_all=False)
     tier_names = list(dict.fromkeys(rows["tier_name"].dropna()))
     tiers = tier.multiselect(t("rank_filter_tier", lang), tier_names, key="rank_tier",
-                             placeholder=t("rank_filter_all", lang))
+                             placeholder=t("rank_filter_all", lang), select_all=False)
     names = {r.id: (r.name if lang == "zh" else r.name_en) for r in [*regions.clusters(), *regions.circles()]}
     options = [None, FOUR_CORES, *names]
     area = region.selectbox(t("rank_filter_region", lang), options, key="rank_region",

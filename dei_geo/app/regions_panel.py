@@ -36,6 +36,7 @@ STAT_LABEL = {  # region_table column → catalogue key, in the order shown
     "source": "reg_col_source",
 }
 SCORE_STATS = ("mean", "median", "min", "max", "core_score", "gap", "diff_national")
+INEQUALITY = ("cv", "gini", "theil")  # shown to three decimals
 WEIGHTS_LABEL = {"queen": "sp_weights_queen", "knn": "sp_weights_knn"}
 
 
@@ -90,9 +91,11 @@ def _region_display(table: pd.DataFrame, ds: Dataset, lang: Lang) -> pd.DataFram
 
 
 def _columns(lang: Lang) -> dict:
-    """The region name stays in view while the table scrolls sideways; scores to one decimal."""
+    """The region name stays in view while the table scrolls sideways; scores to one decimal,
+    CV / Gini / Theil to three."""
     return {t("reg_col_region", lang): st.column_config.Column(pinned=True),
-            **{t(STAT_LABEL[col], lang): st.column_config.NumberColumn(format="%.1f") for col in SCORE_STATS}}
+            **{t(STAT_LABEL[col], lang): st.column_config.NumberColumn(format="%.1f") for col in SCORE_STATS},
+            **{t(STAT_LABEL[col], lang): st.column_config.NumberColumn(format="%.3f") for col in INEQUALITY}}
 
 
 def _claim_display(claim: pd.DataFrame, lang: Lang) -> pd.DataFrame:

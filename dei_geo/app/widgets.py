@@ -51,7 +51,7 @@ def slider(container, label: str, lo: int, hi: int, default: int, key: str, **kw
 def multiselect(container, label: str, options, format_func, key: str, lang: Lang, **kw) -> list:
     options = list(options)
     st.session_state[key] = [v for v in st.session_state.get(key, []) if v in options]
-    container.multiselect(label, options, format_func=format_func,
+    container.multiselect(label, options, format_func=format_func, select_all=False,  # no English "Select all"
                           **_bind(key, f"w_{key}_{lang}"), **kw)
     return st.session_state[key]
 

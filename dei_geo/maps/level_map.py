@@ -76,7 +76,7 @@ def province_map(rolled: pd.DataFrame, metric_label: str, title: str, source: st
             lines.append(esc(t("lva_tip_rank", lang, rank=int(row.rank), total=ranked)))
         tips.append("<br>".join(lines))
     return PreparedMap(
-        cities=_collection(units, tips), styles=_styles(units, codes, legend), legend=legend,
+        cities=_collection(units, tips), styles=_styles(units, codes, legend), legend=[r for r in legend if r.count],
         province_lines=NO_LINES, maritime=json.loads(boundaries.maritime().to_json(drop_id=True)),
         title=title, source=source, lang=lang, notes=(t("lva_province_note", lang),))
 
@@ -103,35 +103,37 @@ def county_map(values: pd.Series | None, metric_label: str, title: str, source: 
         tips.append(f"<b>{esc(row.name)}</b><br>{esc(where)}<br>{_value_line(metric_label, value, lang)}")
     lines = boundaries.layer("province_lines", "web") if prefecture is None else None
     return PreparedMap(
-        cities=_collection(units, tips), styles=_styles(units, codes, legend), legend=legend,
+        cities=_collection(units, tips), styles=_styles(units, codes, legend), legend=[r for r in legend if r.count],
         province_lines=NO_LINES if lines is None else json.loads(lines.to_json(drop_id=True)),
         maritime=json.loads(boundaries.maritime().to_json(drop_id=True)) if prefecture is None else NO_LINES,
         title=title, source=source, lang=lang)
 
 
-def bounds(pm: PreparedMap) -> list[list[float]]:
-    """[[south, west], [north, east]] of every unit of ``pm``."""
+def bounds(pm: PreparedMap, only: frozenset[int] | None = None) -> list[list[float]]:
+    """[[south, west], [north, east]] of every unit of ``pm`` (of those in ``only`` when given)."""
     west, south, east, north = shapely.GeometryCollection(
-        [shapely.geometry.shape(f["geometry"]) for f in pm.cities["features"]]).bounds
+        [shapely.geometry.shape(f["geometry"]) for f in pm.cities["features"]
+         if only is None or int(f["id"]) in only]).bounds
     return [[south, west], [north, east]]
 
 
-def view_of(pm: PreparedMap) -> tuple[tuple[float, float], float]:
-    """Centre and zoom framing every unit of ``pm`` (a prefecture's counties)."""
-    (south, west), (north, east) = bounds(pm)
+def view_of(pm: PreparedMap, only: frozenset[int] | None = None) -> tuple[tuple[float, float], float]:
+    """Centre and zoom framing every unit of ``pm`` (a prefecture's counties; those in ``only``)."""
+    (south, west), (north, east) = bounds(pm, only)
     box = shapely.geometry.mapping(shapely.box(west, south, east, north))
     return selection.view_for({"features": [{"id": 0, "geometry": box}]}, 0, margin=0.75)
 
 
-def fitted(m: folium.Map, pm: PreparedMap) -> folium.Map:
-    """``m`` (``web.build_map(pm)``) opening on ``pm``'s units rather than the whole country.
+def fitted(m: folium.Map, pm: PreparedMap, only: frozenset[int] | None = None) -> folium.Map:
+    """``m`` (``web.build_map(pm)``) opening on ``pm``'s units (those in ``only``) rather than the
+    whole country.
 
     The national fit is taken out, not followed by a second one: Leaflet animates the small
     national step (zoom 4 → 3.5) and drops any other view asked for while it runs."""
     for name, child in list(m._children.items()):
         if isinstance(child, folium.FitBounds):
             del m._children[name]
-    fit = folium.FitBounds(bounds(pm))
+    fit = folium.FitBounds(bounds(pm, only))
     fit._id = "units_fit"  # fixed: the base map renders the same every time, its ids stay unique
     fit.add_to(m)
     return m

@@ -197,6 +197,7 @@ document.addEventListener("DOMContentLoaded", function () {
     box.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;color:" + D.ink;
     if (D.title) { var h = document.createElement("b"); h.textContent = D.title; box.appendChild(h); }
     D.labels.forEach(function (label, c) {
+      if (!D.counts[c]) { return; }  // a class no unit falls in is not listed
       var row = document.createElement("div"), sw = document.createElement("span");
       sw.style.cssText = "display:inline-block;width:12px;height:12px;margin-right:4px;border:1px solid "
         + D.swatch + ";background:" + D.colors[c];
@@ -214,12 +215,14 @@ document.addEventListener("DOMContentLoaded", function () {
 def unit_map_html(values: pd.Series | None = None, level: str = "counties", province: int | None = None,
                   scheme: str = "tiers", k: int = theme.DEFAULT_K, lang: str = "zh", title: str = "",
                   no_value: str = "—", fmt: str = "{:.1f}", notes: dict | None = None,
-                  points: pd.DataFrame | None = None) -> str:
+                  points: pd.DataFrame | None = None, scroll_zoom: bool = True) -> str:
     """One self-contained HTML page: the units of ``level`` (``counties``, ``cities`` or
     ``provinces``; only ``province``'s when given, a province adcode) coloured by ``values``
     (adcode → number; units without one in the no-value class labelled ``no_value``); ``notes``
     (adcode → text, e.g. the n behind a province mean) follow the name in the tooltip; ``points``
-    (``lon``, ``lat``, ``label``) are drawn as markers, clustered above ``CLUSTER_AT``."""
+    (``lon``, ``lat``, ``label``) are drawn as markers, clustered above ``CLUSTER_AT``. The view
+    fits the units that have a value (all units when none has); ``scroll_zoom=False`` for a map
+    embedded in a scrolling page (the wheel then scrolls the page; buttons still zoom)."""
     units = _units(level, province)
     vals = pd.Series(units["adcode"].map(values if values is not None else {}), dtype=float)
     codes, legend = classes(vals, scheme, k, lang, no_value)
@@ -230,7 +233,7 @@ def unit_map_html(values: pd.Series | None = None, level: str = "counties", prov
         parents = [""] * len(units)
     if notes:
         parents = [" ".join(filter(None, (p, notes.get(int(a), "")))) for p, a in zip(parents, units["adcode"])]
-    x0, y0, x1, y1 = units.total_bounds
+    x0, y0, x1, y1 = (units[vals.notna().to_numpy()] if vals.notna().any() else units).total_bounds
     maritime = boundaries.maritime().geometry.iloc[0] if province is None else None
     data = {
         **topo,
@@ -251,7 +254,7 @@ def unit_map_html(values: pd.Series | None = None, level: str = "counties", prov
     data["cluster"] = len(data["points"]) > CLUSTER_AT
     with deterministic_ids():
         m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=4, tiles=None,
-                       prefer_canvas=False, control_scale=True)
+                       prefer_canvas=False, control_scale=True, scroll_wheel_zoom=scroll_zoom)
         header = m.get_root().header
         header.add_child(raw_element(f"<title>{markup.esc(title)}</title>"), name="title", index=0)
         head = assets.inline_head(m)

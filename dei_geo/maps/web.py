@@ -392,6 +392,7 @@ CSS = TextTemplate("""<style>
 .dei-legend .n { color: $muted; margin-left: 4px; }
 .dei-legend .head { font-weight: 600; margin-bottom: 2px; }
 .dei-home a { font-size: 18px; font-weight: 700; }
+.leaflet-interactive:focus { outline: none; }  /* no focus box around a clicked unit's bounds */
 .dei-legend .note { color: $muted; font-size: 11px; line-height: 15px; max-width: 260px; margin-top: 2px; }
 </style>""").substitute(paper=WHITE, ink=INK, credit=CREDIT_INK, swatch=SWATCH_EDGE,
                        conflict=CONFLICT_COLOR, muted=MUTED_INK)

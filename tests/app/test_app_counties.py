@@ -51,6 +51,8 @@ def test_a_county_file_gets_its_regions_and_spillover_as_the_cli_computes_them()
     at = AppTest.from_file(APP, default_timeout=180).run()
     at.file_uploader(key="di_file").set_value(("east.csv", text.encode(), "text/csv")).run()
     assert not at.exception, at.exception
+    assert not any("基尼系数" in d.value.columns for d in at.dataframe)  # computed on request only
+    at.toggle(key="lva_regions_on").set_value(True).run()
 
     table = county_table.check(loader.read(text.encode(), "east.csv", None)).table
     expected = county_regions.region_table(table, "score", city_regions.clusters() + city_regions.circles())

@@ -32,7 +32,12 @@ def test_national_county_map_draws_every_unit_offline(tmp_path, offline_page, ma
     frame = map_frame(offline_page)
     assert wait_for_polygons(frame, at_least=2875) == 2875  # every county-level unit, each hoverable
     legend = frame.locator(".unit-legend").inner_text()
-    assert "无数据 (2873)" in legend and "≥85.0" in legend and "一线" not in legend  # bands, not city tiers
+    assert "无数据 (2873)" in legend and "65.0–85.0 (1)" in legend and "50.0–65.0 (1)" in legend
+    assert "一线" not in legend and "(0)" not in legend  # bands, not city tiers; empty bands unlisted
+    (south, west), (north, east) = frame.evaluate(
+        "() => { const b = Object.values(window).find(v => v instanceof L.Map).getBounds();"
+        " return [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]]; }")
+    assert south < 30.2 < 32.1 < north and west < 118.7 < 120.2 < east and north - south < 15  # on the file's counties
     assert _hover(offline_page, frame, 30.2465, 120.1189) == "西湖区 · 杭州市: 80.0"  # near 西湖区's seat
     assert _hover(offline_page, frame, 22.19, 113.543).endswith("澳门特别行政区")  # the Macau peninsula
     assert offline_page.blocked_requests == []
@@ -76,5 +81,5 @@ def test_province_county_map_opens_on_the_province(tmp_path, offline_page, map_f
     assert south <= 27.2 and north >= 31.1 and west <= 118.1 and east >= 122.9
     assert north - south < 9 and east - west < 12
     legend = frame.locator(".unit-legend").inner_text()
-    assert "一线" not in legend and "≥85.0" in legend  # counties are not classed by city tiers
+    assert "一线" not in legend and "无数据 (90)" in legend and "(0)" not in legend  # no values: no empty bands
     assert offline_page.blocked_requests == [] and offline_page.js_errors == []

@@ -155,6 +155,6 @@ def test_the_city_cards_button_drills_down_and_back(app_url, page):
     _idle(page)
     page.get_by_role("button", name="← 返回全国").click()
     _frame_titled(page, "城市数字化发展指数", 370)
-    expect(page.get_by_role("heading", name="杭州\u3000杭州市")).to_be_visible(timeout=30_000)  # the card again
-    assert "pref=" not in page.url
+    expect(page.get_by_role("heading", name="杭州\u3000杭州市")).to_have_count(0, timeout=30_000)  # national
+    assert "pref=" not in page.url and "city=" not in page.url
     assert not page.js_errors and not page.blocked_requests

@@ -63,3 +63,15 @@ def test_hostile_title_stays_text():
 def test_unknown_province_is_refused():
     with pytest.raises(ValueError, match="no counties"):
         unit_map.unit_map_html(None, province=990000)
+
+
+def test_a_partial_file_opens_on_its_units_and_an_embedded_map_leaves_the_wheel_to_the_page():
+    import json
+    import re
+
+    html = unit_map.unit_map_html(pd.Series({330106: 70.0, 330110: 80.0}), scroll_zoom=False)
+    data = json.loads(re.search(r"var D = (\{.*?\}), map = ", html, re.S).group(1))
+    (south, west), (north, east) = data["bounds"]
+    assert 29.5 < south < north < 31 and 119 < west < east < 121  # 西湖区 and 余杭区, not China
+    assert '"scrollWheelZoom": false' in html
+    assert data["counts"][:-1].count(0) >= 1 and "if (!D.counts[c]) { return; }" in html  # empty classes unlisted
