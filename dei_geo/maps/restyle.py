@@ -5,8 +5,9 @@ base map exposes its city layer (``selection.count_clicks`` names it ``window.de
 ``script`` returns JavaScript, evaluated in the map's frame after the base map (streamlit-folium's
 ``feature_group`` argument), that restyles that layer, points Leaflet's ``resetStyle`` (used when
 the hover highlight ends) at the new styles, gives every feature its new tooltip text and
-replaces the HTML of the legend and the title. Sending this (≈60 kB) instead of a new base map
-(≈0.8 MB, which streamlit-folium mounts afresh, Leaflet and all) is what makes a switch quick.
+replaces the HTML of the legend and the title. Sending this (47–55 kB for the 2023 maps) instead
+of a new base map (≈1.0 MB of arguments, which streamlit-folium mounts afresh, Leaflet and all)
+is what makes a switch quick (``bench/bench_restyle.py``).
 
 Everything sent is JSON data: the tooltips, legend and title were escaped by ``web`` and are
 set as HTML in the page, never evaluated as a template.
