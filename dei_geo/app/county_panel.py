@@ -24,20 +24,21 @@ MAP_HEIGHT = 560
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _check(data: bytes, name: str, sheet: str | None) -> county_table.CountyReport:
+def check(data: bytes, name: str, sheet: str | None) -> county_table.CountyReport:
+    """The county check of an upload (cached: the data page and the level switch share it)."""
     return county_table.check(loader.read(data, name, sheet))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _map(data: bytes, name: str, sheet: str | None, metric: str, lang: Lang) -> str:
-    table = _check(data, name, sheet).table
+    table = check(data, name, sheet).table
     title = t("lv_app_map_title", lang, name=name, metric=columns.label(metric, lang))
     return unit_map.unit_map_html(table.set_index("adcode")[metric], level="counties", lang=lang,
                                   title=title, no_value=t("di_metric_missing", lang), scroll_zoom=False)
 
 
 def render(data: bytes, name: str, sheet: str | None, lang: Lang) -> None:
-    report = _check(data, name, sheet)
+    report = check(data, name, sheet)
     st.info(t("lv_app_detected", lang, n=len(report.table), rejected=len(report.rejected)))
     if report.issues:
         st.dataframe(tables.said([words.issue(issue, lang) for issue in report.issues], {

@@ -50,7 +50,7 @@ def county_upload() -> CountyData | None:
     name, data = upload
     if data_panel.level_of(data, name) != "county":
         return None
-    table = county_panel._check(data, name, None).table  # the data page's check (cached): no second read
+    table = county_panel.check(data, name, None).table  # the data page's check (cached): no second read
     if table.empty:
         return None
     metrics = tuple(m for m in table.columns if m in columns.metrics() and table[m].notna().any())

@@ -334,7 +334,6 @@ def _cmd_points(args) -> int:
     return 0 if table.ok else 1
 
 
-SEAT_NAME = {"seat_cpca": "lv_seat_cpca", "prefecture_seat": "lv_seat_prefecture", "inside_point": "lv_seat_inside"}
 
 
 def is_county_profile(args) -> bool:
@@ -355,6 +354,7 @@ def profile(args) -> int:
     from dei_geo.analysis import profile as city_profile
     from dei_geo.core import counties, places
     from dei_geo.sources import datasets
+    from dei_geo.wording import county_card as card_words
 
     cli = _base()
     try:
@@ -384,28 +384,9 @@ def profile(args) -> int:
         text = json.dumps(card, ensure_ascii=False, indent=2)
         print("\n".join(cli.printable(line, as_json=True) for line in text.split("\n")))
         return 0
-    lang = args.lang
-    lines = [i18n.t("lv_card_head", lang, name=card["name"], prefecture=card["prefecture"]["name"],
-                    province=card["province"]["name"], kind=card["kind"], adcode=card["adcode"])]
-    if card["former_names"] or card["former_adcodes"]:
-        lines.append(i18n.t("lv_card_former", lang, names="、".join(
-            [*card["former_names"], *map(str, card["former_adcodes"])])))
-    seat = card["seat"]
-    lines.append(i18n.t("lv_card_seat", lang, lon=seat["lon"], lat=seat["lat"],
-                        source=i18n.t(SEAT_NAME[seat["source"]], lang)))
-    lines.append(i18n.t("lv_card_neighbours", lang, n=len(card["neighbours"]),
-                        names="、".join(n["name"] for n in card["neighbours"])))
-    if card["nearest_top_tier"]:
-        near = card["nearest_top_tier"]
-        lines.append(i18n.t("lv_card_nearest", lang, city=places.display_name(near["adcode"]),
-                            km=near["distance_km"]))
+    lines = [card_words.head(card, args.lang), *card_words.facts(card, args.lang)]
     if table is not None:
-        if card["value"] is None:
-            lines.append(i18n.t("lv_card_no_value", lang, metric=args.metric))
-        else:
-            lines.append(i18n.t("lv_card_value", lang, metric=args.metric, value=card["value"]))
-            for key, parent in (("in_province", "province"), ("in_prefecture", "prefecture")):
-                lines.append(i18n.t("lv_card_rank", lang, within=card[parent]["name"], **card[key]))
+        lines += card_words.values(card, args.metric, args.lang)
     for line in lines:
         print(cli.printable(line))
     return 0
