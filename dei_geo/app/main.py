@@ -9,9 +9,11 @@ import streamlit as st
 
 from dei_geo.app import compare, data_panel, levels, selected, state, view, widgets
 from dei_geo.app.labels import LAYER_LABEL, SCHEME_LABEL
+from dei_geo.app.text import plain
 from dei_geo.core import columns, theme
 from dei_geo.core.i18n import LANGS, t
 from dei_geo.maps import classify, overlays
+from dei_geo.sources import limits
 
 PAGE_DIR = Path(__file__).parent / "pages"
 PAGES = (  # (script and URL path, catalogue key of its title); the first is the default.
@@ -70,7 +72,10 @@ def run() -> None:
     bundled, user = state.bundled(), data_panel.current()
     shown = user if user is not None and st.session_state.get(data_panel.SHOW_USER, True) else bundled
     options = columns.available(shown.scores, lang)
+    wanted = st.session_state.get("metric")  # from a link, or a metric of the data shown before
     metric = widgets.select(st.sidebar, t("di_metric_select", lang), options, options.get, "metric", lang)
+    if wanted is not None and wanted != metric:
+        st.warning(t("metric_unavailable", lang, metric=plain(limits.echo(wanted)), shown=options[metric]))
     view.publish()  # the state's view becomes the URL (one history entry per change)
 
     spatial = state.spatial_settings()  # weights, k, α, correction of the regions page: LISA/Gi*, card

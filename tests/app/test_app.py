@@ -127,6 +127,15 @@ def test_bad_settings_in_a_link_are_named_and_ignored():
     assert at.sidebar.selectbox(key="w_scheme_zh").value == "tiers"
 
 
+def test_a_linked_metric_the_data_lacks_is_named_and_the_overall_score_shown():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["metric"] = "nonsense"
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["地图指标“nonsense”不在当前数据中，改为显示总分。"]
+    assert at.sidebar.selectbox(key="w_metric_zh").value == "score" and "metric" not in at.query_params
+
+
 def test_city_card_from_a_link_shows_its_regions_and_lisa_class():
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["city"] = "hangzhou"
